@@ -1,0 +1,49 @@
+# The two set-up commands: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTHON ?= python3
+
+.PHONY: install run test check lint format messages collectstatic deploy-check
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Development server with demo content; DJANGO_DEBUG defaults to on here only.
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Production settings must pass Django's deployment checks.
+deploy-check: install
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=blog.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+check: lint deploy-check
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test
+
+# Regenerate the German catalogue and compile it (needs GNU gettext).
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --locale de --ignore '.venv/*'

@@ -1,0 +1,405 @@
+"""Posts, pages, categories, tags, footer links and the site settings (issue #2)."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from . import images
+from .markup import derive_excerpt, plain_text, render_markdown
+from .slugs import unique_slug
+
+
+class Category(models.Model):
+    """A hierarchical category; its URL is /category/parent/child/."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.CharField(_("slug"), max_length=200, unique=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    # "parent/child": derived at save time so that a nested URL resolves in one query.
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category_detail", kwargs={"path": self.path})
+
+    def get_feed_url(self):
+        return reverse("blog:category_feed", kwargs={"path": self.path})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk)
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.CharField(_("slug"), max_length=200, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag_detail", kwargs={"slug": self.slug})
+
+    def get_feed_url(self):
+        return reverse("blog:tag_feed", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+def published_q(prefix: str = "") -> Q:
+    """The rule "published and its date has come", for Post or across a relation."""
+    return Q(
+        **{f"{prefix}status": Post.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
+    )
+
+
+def public_q(prefix: str = "") -> Q:
+    """Published and not private: what anonymous readers see listed (posts__ for relations)."""
+    return published_q(prefix) & ~Q(**{f"{prefix}visibility": Post.Visibility.PRIVATE})
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts whose status is published and whose publish date has come."""
+        return self.filter(published_q())
+
+    def listed_for(self, user):
+        """Published posts a reader may see in lists: private ones only for staff.
+
+        Password-protected posts are listed (their title is public, as in WordPress).
+        """
+        if user and user.is_staff:
+            return self.published()
+        return self.filter(public_q())
+
+    def reachable_by(self, user):
+        """Posts a reader may open: staff see drafts and scheduled posts too."""
+        if user and user.is_staff:
+            return self.all()
+        return self.listed_for(user)
+
+    def for_listing(self):
+        """What a list of posts shows: author, categories and tags without a query per post."""
+        return self.select_related("author").prefetch_related("categories", "tags")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+        PASSWORD = "password", _("Password protected")
+
+    # The title is kept exactly as written: a lowercase title stays lowercase.
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.CharField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the address. Left empty, it is made from the title."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("Left empty, the beginning of the body is used.")
+    )
+    summary = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish date"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("A date in the future keeps the post hidden until then."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    password = models.CharField(_("password"), max_length=100, blank=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="posts"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="posts")
+    featured_image = models.ImageField(
+        _("featured image"),
+        upload_to="featured/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_alt = models.CharField(
+        _("image description (alt text)"), max_length=300, blank=True
+    )
+    image_variants = models.JSONField(default=dict, blank=True, editable=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    is_sticky = models.BooleanField(
+        _("sticky"), default=False, help_text=_("Sticky posts come first on the home page.")
+    )
+    # Lower-cased visible text, made at save time: search matches umlauts in any case.
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="password") | ~Q(password=""),
+                name="post_password_required_for_protected",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "blog:post_detail",
+            kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
+        )
+
+    @property
+    def is_published(self) -> bool:
+        """Agrees with Post.objects.published()."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_password_protected(self) -> bool:
+        return self.visibility == self.Visibility.PASSWORD
+
+    @cached_property
+    def featured_srcset(self) -> str:
+        if not self.featured_image:
+            return ""
+        return images.srcset(
+            self.image_variants, self.featured_image.url, self.featured_image_width or 0
+        )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
+        self.body_html = render_markdown(self.body)
+        self.summary = self.excerpt.strip() or derive_excerpt(self.body_html)
+        self.search_text = f"{self.title}\n{plain_text(self.body_html)}".casefold()
+        if self.visibility != self.Visibility.PASSWORD:
+            self.password = ""
+        new_image = self.featured_image and not self.featured_image._committed
+        if new_image:
+            clean = images.clean_image(self.featured_image.file)
+            name = self.featured_image.name.rsplit(".", 1)[0] + clean.extension
+            self.featured_image.save(name, ContentFile(clean.content), save=False)
+        if not self.featured_image:
+            self.image_variants = {}
+        super().save(*args, **kwargs)
+        if new_image:
+            self.image_variants = images.make_variants(self.featured_image.name)
+            super().save(update_fields=["image_variants"])
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+    def in_navigation(self):
+        return self.published().filter(show_in_navigation=True).order_by("menu_order", "title")
+
+
+class Page(models.Model):
+    """A static page (Impressum, Datenschutz, About …) at /slug/ or /parent/child/."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.CharField(_("slug"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent page"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
+    )
+    show_in_navigation = models.BooleanField(_("show in navigation"), default=True)
+    menu_order = models.IntegerField(_("order in navigation"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="page_slug_unique_per_parent")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:page_detail", kwargs={"path": self.path})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Page, self.title, exclude_pk=self.pk, parent=self.parent)
+        self.body_html = render_markdown(self.body)
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+
+class SiteSettings(models.Model):
+    """The blog's settings: one row, edited in the admin."""
+
+    title = models.CharField(_("blog title"), max_length=200, default="Mein Blog")
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=10)
+    footer_text = models.TextField(_("footer text"), blank=True)
+    imprint_page = models.ForeignKey(
+        Page,
+        verbose_name=_("imprint page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        Page,
+        verbose_name=_("privacy policy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(posts_per_page__gte=1) & Q(posts_per_page__lte=100),
+                name="site_settings_posts_per_page_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class FooterLink(models.Model):
+    """A link in the footer (blogroll), optionally shown as a badge image."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+    badge = models.ImageField(
+        _("badge image"),
+        upload_to="badges/",
+        blank=True,
+        width_field="badge_width",
+        height_field="badge_height",
+    )
+    badge_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    badge_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    order = models.IntegerField(_("order"), default=0)
+    is_visible = models.BooleanField(_("visible"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("footer link")
+        verbose_name_plural = _("footer links")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.url
+
+    def save(self, *args, **kwargs):
+        if self.badge and not self.badge._committed:
+            clean = images.clean_image(self.badge.file)
+            name = self.badge.name.rsplit(".", 1)[0] + clean.extension
+            self.badge.save(name, ContentFile(clean.content), save=False)
+        super().save(*args, **kwargs)

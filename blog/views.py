@@ -1,0 +1,297 @@
+"""The reader's side of the blog: lists, archives, posts, pages, search (issue #2)."""
+
+import datetime
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import search
+from .models import Category, Page, Post, Tag
+from .site import get_site_data
+
+POSTPASS_COOKIE = "postpass_{pk}"
+POSTPASS_SALT = "blog.postpass"
+POSTPASS_MAX_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days.
+
+
+def _paginate(request, items, page: int | None):
+    """The requested page of `items`, or 404; page numbers come from /page/N/."""
+    per_page = get_site_data()["posts_per_page"]
+    paginator = Paginator(items, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(page or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(_("There is no such page.")) from None
+
+
+def _page_links(url_name: str, kwargs: dict, page_obj, query: str = "") -> dict:
+    """URLs of the previous and next pages of a list (page 1 is the list's own URL)."""
+
+    def url(number):
+        if number == 1:
+            return reverse(f"blog:{url_name}", kwargs=kwargs) + query
+        return reverse(f"blog:{url_name}_page", kwargs={**kwargs, "page": number}) + query
+
+    return {
+        "previous_url": url(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next_url": url(page_obj.next_page_number()) if page_obj.has_next() else "",
+    }
+
+
+def _render_list(request, template, items, *, url_name, url_kwargs, page, query="", **context):
+    if page == 1:
+        # /page/1/ is the list itself, as in WordPress.
+        return redirect(reverse(f"blog:{url_name}", kwargs=url_kwargs) + query, permanent=True)
+    page_obj = _paginate(request, items, page)
+    context.update(
+        page_obj=page_obj,
+        posts=page_obj.object_list,
+        pagination=_page_links(url_name, url_kwargs, page_obj, query),
+    )
+    return render(request, template, context)
+
+
+def post_list(request, page=None):
+    """The home page, newest first with sticky posts on top, or search results for ?s=.
+
+    Template: blog/post_list.html (search: blog/search.html).
+    """
+    if "s" in request.GET:
+        return search_results(request, page)
+    posts = (
+        Post.objects.listed_for(request.user)
+        .for_listing()
+        .order_by("-is_sticky", "-published_at", "-id")
+    )
+    return _render_list(
+        request,
+        "blog/post_list.html",
+        posts,
+        url_name="post_list",
+        url_kwargs={},
+        page=page,
+        is_home=True,
+    )
+
+
+def search_results(request, page=None):
+    """Ranked search over titles and text. Template: blog/search.html."""
+    term = search.normalise_query(request.GET.get("s", ""))
+    ids = search.ranked_ids(Post.objects.listed_for(request.user), term) if term else []
+    page_obj = _paginate(request, ids, page)
+    by_id = Post.objects.for_listing().in_bulk(list(page_obj.object_list))
+    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
+    query = "?" + request.GET.urlencode() if term else ""
+    return render(
+        request,
+        "blog/search.html",
+        {
+            "search_term": term,
+            "page_obj": page_obj,
+            "posts": page_obj.object_list,
+            "result_count": page_obj.paginator.count,
+            "pagination": _page_links("post_list", {}, page_obj, query),
+        },
+    )
+
+
+def archive(request, year, month=None, day=None, page=None):
+    """Posts of a year, month or day: /2026/, /2026/11/, /2026/11/27/.
+
+    Template: blog/archive.html, as for all post lists but the home page and search:
+    `heading`, `posts`, `page_obj`, `pagination`, optional `description` and `feed_url`.
+    """
+    try:
+        start = datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        raise Http404(_("There is no such date.")) from None
+    filters = {"published_at__year": year}
+    kwargs = {"year": year}
+    if month:
+        filters["published_at__month"] = month
+        kwargs["month"] = month
+    if day:
+        filters["published_at__day"] = day
+        kwargs["day"] = day
+    if day:
+        granularity, heading = "day", _("Day: %s") % date_format(start, "DATE_FORMAT")
+    elif month:
+        granularity, heading = "month", _("Month: %s") % date_format(start, "YEAR_MONTH_FORMAT")
+    else:
+        granularity, heading = "year", _("Year: %s") % year
+    posts = Post.objects.listed_for(request.user).for_listing().filter(**filters)
+    return _render_list(
+        request,
+        "blog/archive.html",
+        posts,
+        url_name=f"archive_{granularity}",
+        url_kwargs=kwargs,
+        page=page,
+        heading=heading,
+    )
+
+
+def category_detail(request, path, page=None):
+    """Posts in a category and its subcategories. Template: blog/archive.html."""
+    category = get_object_or_404(Category, path=path)
+    posts = (
+        Post.objects.listed_for(request.user)
+        .for_listing()
+        # The category itself or a descendant, never a sibling sharing a prefix.
+        .filter(
+            Q(categories__path=category.path) | Q(categories__path__startswith=category.path + "/")
+        )
+        .distinct()
+    )
+    return _render_list(
+        request,
+        "blog/archive.html",
+        posts,
+        url_name="category_detail",
+        url_kwargs={"path": path},
+        page=page,
+        heading=_("Category: %s") % category.name,
+        description=category.description,
+        feed_url=category.get_feed_url(),
+    )
+
+
+def tag_detail(request, slug, page=None):
+    """Posts with a tag. Template: blog/archive.html."""
+    tag = get_object_or_404(Tag, slug=slug)
+    posts = Post.objects.listed_for(request.user).for_listing().filter(tags=tag)
+    return _render_list(
+        request,
+        "blog/archive.html",
+        posts,
+        url_name="tag_detail",
+        url_kwargs={"slug": slug},
+        page=page,
+        heading=_("Tag: %s") % tag.name,
+        feed_url=tag.get_feed_url(),
+    )
+
+
+def author_detail(request, username, page=None):
+    """Posts by one author. Template: blog/archive.html."""
+    author = get_object_or_404(get_user_model(), username=username, is_active=True)
+    posts = Post.objects.listed_for(request.user).for_listing().filter(author=author)
+    if not posts.exists():
+        raise Http404(_("This author has not published anything yet."))
+    return _render_list(
+        request,
+        "blog/archive.html",
+        posts,
+        url_name="author_detail",
+        url_kwargs={"username": username},
+        page=page,
+        heading=_("Author: %s") % (author.get_full_name() or author.get_username()),
+    )
+
+
+def _password_token(post) -> str:
+    return hashlib.sha256(f"{post.pk}:{post.password}".encode()).hexdigest()[:32]
+
+
+def password_unlocked(request, post) -> bool:
+    """Whether the reader entered this post's current password (signed cookie)."""
+    if not post.is_password_protected:
+        return True
+    if request.user.is_staff:
+        return True
+    value = request.get_signed_cookie(
+        POSTPASS_COOKIE.format(pk=post.pk), default=None, salt=POSTPASS_SALT
+    )
+    return value == _password_token(post)
+
+
+def post_detail(request, year, month, day, slug):
+    """One post at /YYYY/MM/DD/slug/. Template: blog/post_detail.html.
+
+    Drafts, scheduled and private posts are 404 for readers and visible to staff.
+    A password-protected post shows its title and a password form until unlocked.
+    """
+    post = get_object_or_404(
+        Post.objects.reachable_by(request.user).select_related("author"), slug=slug
+    )
+    if post.get_absolute_url() != request.path:
+        # Same slug, other date: the canonical address wins.
+        return redirect(post.get_absolute_url(), permanent=True)
+    unlocked = password_unlocked(request, post)
+    listed = Post.objects.listed_for(request.user).only("title", "slug", "published_at")
+    context = {
+        "post": post,
+        "unlocked": unlocked,
+        "wrong_password": not unlocked and "wrong-password" in request.GET,
+        "categories": post.categories.all(),
+        "tags": post.tags.all(),
+        "previous_post": listed.filter(published_at__lt=post.published_at)
+        .order_by("-published_at")
+        .first(),
+        "next_post": listed.filter(published_at__gt=post.published_at)
+        .order_by("published_at")
+        .first(),
+    }
+    return render(request, "blog/post_detail.html", context)
+
+
+@require_POST
+def post_password(request, pk):
+    """Check a post password and remember it for ten days in a signed cookie."""
+    post = get_object_or_404(Post.objects.listed_for(request.user), pk=pk)
+    target = post.get_absolute_url()
+    response = HttpResponseRedirect(target)
+    if request.POST.get("password", "") == post.password and post.is_password_protected:
+        response.set_signed_cookie(
+            POSTPASS_COOKIE.format(pk=post.pk),
+            _password_token(post),
+            salt=POSTPASS_SALT,
+            max_age=POSTPASS_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response["Location"] = target + "?wrong-password=1"
+    return response
+
+
+def page_detail(request, path):
+    """A static page at /slug/ or /parent/child/. Template: blog/page_detail.html."""
+    pages = Page.objects.all() if request.user.is_staff else Page.objects.published()
+    page = get_object_or_404(pages, path=path)
+    return render(request, "blog/page_detail.html", {"page": page})
+
+
+def robots_txt(request):
+    """robots.txt naming the sitemap; the admin stays out of search engines."""
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("admin:index"),
+        "",
+        "Sitemap: " + request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap")),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The themed 500 page; falls back to a frame without data if even that fails."""
+    template = loader.get_template("500.html")
+    try:
+        site = get_site_data()
+    except Exception:  # the database may be what failed
+        site = {}
+    return HttpResponse(
+        template.render({"site": site, "request": request, "now": timezone.now()}),
+        status=500,
+    )
