@@ -1,5 +1,7 @@
 """Path converters for WordPress-style dates: /2026/11/27/ with two-digit months and days."""
 
+from django.urls import register_converter
+
 
 class FourDigitYearConverter:
     regex = "[0-9]{4}"
@@ -19,3 +21,7 @@ class TwoDigitConverter:
 
     def to_url(self, value):
         return f"{int(value):02d}"
+
+
+register_converter(FourDigitYearConverter, "yyyy")
+register_converter(TwoDigitConverter, "mm")

@@ -188,6 +188,9 @@ class Post(models.Model):
     is_sticky = models.BooleanField(
         _("sticky"), default=False, help_text=_("Sticky posts come first on the home page.")
     )
+    # Approved comments, kept current by the comments app (comments/services.py), so
+    # that lists show counts without a query per post.
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     # Lower-cased visible text, made at save time: search matches umlauts in any case.
     search_text = models.TextField(editable=False, blank=True)
 
@@ -244,7 +247,8 @@ class Post(models.Model):
         if new_image:
             clean = images.clean_image(self.featured_image.file)
             name = self.featured_image.name.rsplit(".", 1)[0] + clean.extension
-            self.featured_image.save(name, ContentFile(clean.content), save=False)
+            # The ContentFile needs the name: without it Django records no width and height.
+            self.featured_image.save(name, ContentFile(clean.content, name=name), save=False)
         if not self.featured_image:
             self.image_variants = {}
         super().save(*args, **kwargs)
@@ -401,5 +405,5 @@ class FooterLink(models.Model):
         if self.badge and not self.badge._committed:
             clean = images.clean_image(self.badge.file)
             name = self.badge.name.rsplit(".", 1)[0] + clean.extension
-            self.badge.save(name, ContentFile(clean.content), save=False)
+            self.badge.save(name, ContentFile(clean.content, name=name), save=False)
         super().save(*args, **kwargs)

@@ -1,11 +1,8 @@
 """WordPress "day and name" permalinks, so that a blog moving from WordPress keeps its links."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, feeds, views
-
-register_converter(converters.FourDigitYearConverter, "yyyy")
-register_converter(converters.TwoDigitConverter, "mm")
+from . import converters, feeds, views  # noqa: F401  (converters registers yyyy and mm)
 
 app_name = "blog"
 

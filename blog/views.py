@@ -227,6 +227,17 @@ def post_detail(request, year, month, day, slug):
     if post.get_absolute_url() != request.path:
         # Same slug, other date: the canonical address wins.
         return redirect(post.get_absolute_url(), permanent=True)
+    return render_post(request, post)
+
+
+def render_post(request, post, *, comments=None, status=200):
+    """Render a post page; the comments app passes its section when re-showing the form.
+
+    Context: `post`, `unlocked`, `categories`, `tags`, `previous_post`, `next_post`
+    and, once unlocked, the comment section from comments.tree.
+    """
+    from comments.tree import comment_section
+
     unlocked = password_unlocked(request, post)
     listed = Post.objects.listed_for(request.user).only("title", "slug", "published_at")
     context = {
@@ -242,7 +253,10 @@ def post_detail(request, year, month, day, slug):
         .order_by("published_at")
         .first(),
     }
-    return render(request, "blog/post_detail.html", context)
+    if unlocked:
+        context.update(comments or comment_section(request, post))
+        context["show_comments"] = True
+    return render(request, "blog/post_detail.html", context, status=status)
 
 
 @require_POST

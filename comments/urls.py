@@ -1,3 +1,25 @@
+from django.urls import path
+
+from blog import converters  # noqa: F401  (registers the yyyy and mm converters)
+
+from . import feeds, views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("comments/post/<int:post_id>/", views.comment_create, name="comment_create"),
+    path("comments/avatar/<str:key>.png", views.avatar, name="avatar"),
+    path("comments/captcha.png", views.captcha_image, name="captcha_image"),
+    path(
+        "comments/subscription/confirm/<str:token>/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path(
+        "<yyyy:year>/<mm:month>/<mm:day>/<str:slug>/feed/",
+        feeds.PostCommentsFeed(),
+        name="post_feed",
+    ),
+]

@@ -67,7 +67,8 @@ class Command(BaseCommand):
             )
             if not link.badge:
                 slug = label.lower().replace(".", "-")
-                link.badge.save(f"{slug}.png", ContentFile(_badge_png(label)), save=True)
+                name = f"{slug}.png"
+                link.badge.save(name, ContentFile(_badge_png(label), name=name), save=True)
         self.extend_demo(author)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,177 @@
+"""The reply form: what a visitor types, a hidden parent, a honeypot and a captcha (issue #3)."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
+
+CAPTCHA_TEST_ANSWER = "passed"
+
+
+class CommentForm(forms.ModelForm):
+    """A comment on `post`; `user` decides whether name, e-mail and captcha are asked."""
+
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Translators: label of the honeypot field, hidden from humans.
+    honeypot = forms.CharField(
+        required=False,
+        label=_("If you enter anything in this field your comment will be treated as spam"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    remember = forms.BooleanField(
+        required=False,
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+    )
+    notify = forms.BooleanField(
+        required=False, label=_("Notify me of replies to my comment via email.")
+    )
+    captcha = forms.CharField(
+        required=True,
+        max_length=32,
+        label=_("Security code"),
+        help_text=_("Please type the characters shown in the picture."),
+        error_messages={"required": _("Please type the security code.")},
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body", "author_name", "author_email", "author_url"]
+        labels = {
+            # Translators: the comment text field.
+            "body": pgettext_lazy("noun", "Comment"),
+            "author_name": _("Name"),
+            "author_email": _("Email"),
+            "author_url": _("Website"),
+        }
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": BODY_MAX}),
+            "author_name": forms.TextInput(
+                attrs={"maxlength": NAME_MAX, "autocomplete": "name", "size": 30}
+            ),
+            "author_email": forms.EmailInput(
+                attrs={"maxlength": EMAIL_MAX, "autocomplete": "email", "size": 30}
+            ),
+            "author_url": forms.URLInput(
+                attrs={"maxlength": URL_MAX, "autocomplete": "url", "size": 30}
+            ),
+        }
+        error_messages = {
+            "body": {
+                "required": _("Please type your comment text."),
+                "max_length": _("Your comment is too long."),
+            },
+            "author_name": {
+                "required": _("Please enter your name."),
+                "max_length": _("Your name is too long."),
+            },
+            "author_email": {
+                "required": _("Please enter your email address."),
+                "invalid": _("Please enter a valid email address."),
+                "max_length": _("Your email address is too long."),
+            },
+            "author_url": {
+                "invalid": _("Please enter a valid web address, starting with https://."),
+                "max_length": _("Your URL is too long."),
+            },
+        }
+
+    def __init__(self, *args, post, user=None, captcha_key: str = "", max_depth: int = 5, **kw):
+        super().__init__(*args, **kw)
+        self.post = post
+        self.user = user
+        self.captcha_key = captcha_key
+        self.max_depth = max_depth
+        self.parent_comment = None
+        if user is not None and user.is_authenticated:
+            for name in ("author_name", "author_email", "author_url", "captcha", "remember"):
+                del self.fields[name]
+        else:
+            self.fields["author_name"].required = True
+            self.fields["author_email"].required = True
+        self.fields["body"].strip = False
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["required"] = True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return "author_name" in self.fields
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
+        return body.strip("\n\r")
+
+    def clean_author_url(self):
+        url = self.cleaned_data.get("author_url", "").strip()
+        if url and "://" not in url:
+            url = "https://" + url
+        if url:
+            URLValidator(schemes=["http", "https"], message=_("Please enter a valid web address."))(
+                url
+            )
+        return url
+
+    def clean_parent(self):
+        """The parent must be an approved comment of this post, above the depth limit."""
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = Comment.objects.filter(pk=parent_id, post=self.post).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("The comment you are replying to does not exist."), code="parent_invalid"
+            )
+        if not parent.is_approved:
+            raise forms.ValidationError(
+                _("Sorry, replies to unapproved comments are not allowed."),
+                code="parent_unapproved",
+            )
+        if parent.depth >= self.max_depth:
+            raise forms.ValidationError(
+                _("Replies cannot be nested deeper than %(depth)s levels."),
+                code="parent_too_deep",
+                params={"depth": self.max_depth},
+            )
+        self.parent_comment = parent
+        return parent.pk
+
+    def clean_captcha(self):
+        """Check the answer against the challenge whose key the image view set in a cookie."""
+        from captcha.models import CaptchaStore
+
+        answer = self.cleaned_data.get("captcha", "").strip().lower()
+        if settings.CAPTCHA_TEST_MODE and answer == CAPTCHA_TEST_ANSWER:
+            return answer
+        if (
+            not self.captcha_key
+            or not CaptchaStore.objects.filter(
+                hashkey=self.captcha_key, response=answer, expiration__gt=timezone.now()
+            ).exists()
+        ):
+            raise forms.ValidationError(
+                _("The security code was wrong. Please try again."), code="captcha_invalid"
+            )
+        return answer
+
+    def consume_captcha(self) -> None:
+        """Make a solved challenge unusable for another comment."""
+        from captcha.models import CaptchaStore
+
+        if self.captcha_key:
+            CaptchaStore.objects.filter(hashkey=self.captcha_key).delete()
+
+    @property
+    def is_honeypot_filled(self) -> bool:
+        return bool(self.cleaned_data.get("honeypot"))
+
+    def parent_error_code(self) -> str | None:
+        """The code of a parent error, which the view answers with 400 or 403."""
+        for error in self.errors.as_data().get("parent", []):
+            return error.code
+        return None

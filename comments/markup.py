@@ -1,0 +1,58 @@
+"""Comment bodies to safe HTML, once at save time (issue #3).
+
+Commenters get a small Markdown subset: paragraphs and line breaks as typed, emphasis,
+links, inline code and code blocks, quotes and lists. HTML they type is shown as text:
+Markdown's raw-HTML handling is switched off, so it escapes tags like any other text,
+and bleach removes anything Markdown produced beyond the subset (headings, images). Every link gets
+rel="nofollow ugc noopener"; bare URLs become links, as WordPress makes them.
+"""
+
+import re
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import Linker
+
+COMMENT_TAGS = frozenset(
+    {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "del"}
+)
+COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"]}
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+REL = "nofollow ugc noopener"
+# Deeper quote nesting than this is flattened: bounded work for hostile input.
+MAX_QUOTE_DEPTH = 5
+_DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+
+
+def _set_rel(attrs, new=False):
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    if not attrs[href_key].lower().startswith(("http:", "https:", "mailto:")):
+        return None
+    attrs[(None, "rel")] = REL
+    return attrs
+
+
+# No skip_tags: bleach 6 escapes the text of skipped elements a second time.
+_linker = Linker(callbacks=[_set_rel], parse_email=False)
+_clean = partial(
+    bleach.clean,
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    protocols=PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def render_comment(text: str) -> str:
+    """Render a comment's text to sanitised HTML; see the module docstring."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _DEEP_QUOTE.sub(r"\1", text)
+    md = markdown.Markdown(extensions=["nl2br", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    rendered = md.convert(text)
+    return _linker.linkify(_clean(rendered)).strip()

@@ -1,0 +1,242 @@
+"""Comments, their moderation settings and reply subscriptions (issue #3)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Post
+
+from .markup import render_comment
+
+# Maximum lengths as WordPress (wp_get_comment_fields_max_lengths()).
+NAME_MAX = 245
+EMAIL_MAX = 100
+URL_MAX = 200
+BODY_MAX = 65525
+
+
+def avatar_key(identity: str) -> str:
+    """A keyed hash of a commenter's e-mail (or name): names the avatar, reveals nothing.
+
+    Unlike Gravatar's plain MD5 of the address, it cannot be looked up or reversed
+    without the site's secret key.
+    """
+    normalised = identity.strip().casefold().encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"avatar:" + normalised, hashlib.sha256)
+    return digest.hexdigest()[:24]
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """Comments readers see: approved ones."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_post(self, post):
+        return self.filter(post=post)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def on_public_posts(self):
+        """Comments on posts every reader may see (for feeds and the sidebar)."""
+        from blog.models import public_q
+
+        return self.filter(public_q("post__")).exclude(post__visibility=Post.Visibility.PASSWORD)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+    )
+    author_name = models.CharField(_("name"), max_length=NAME_MAX)
+    author_email = models.EmailField(_("e-mail"), max_length=EMAIL_MAX, blank=True)
+    author_url = models.URLField(_("website"), max_length=URL_MAX, blank=True)
+    body = models.TextField(_("comment"), max_length=BODY_MAX)
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=254, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    # Derived at save time, so that rendering a thread needs no lookups per comment.
+    is_author_reply = models.BooleanField(_("by the post's author"), default=False, editable=False)
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    avatar = models.CharField(max_length=24, editable=False, blank=True)
+    # Set once subscribers of the parent were told about this reply.
+    replies_notified = models.BooleanField(default=False, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["post", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["author_email"]),
+            models.Index(fields=["ip_address", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "trash"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="comment_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(name)s on “%(post)s”") % {"name": self.author_name, "post": self.post}
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment(self.body)
+        self.depth = self.parent.depth + 1 if self.parent_id else 1
+        self.is_author_reply = bool(self.user_id) and self.user_id == self.post.author_id
+        self.avatar = avatar_key(self.author_email or self.author_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def avatar_url(self) -> str:
+        return reverse("comments:avatar", kwargs={"key": self.avatar})
+
+
+class DiscussionSettings(models.Model):
+    """The discussion settings, one row (WordPress's defaults; issue #3, edited in #4)."""
+
+    comments_open_by_default = models.BooleanField(_("allow comments on new posts"), default=True)
+    require_approval = models.BooleanField(_("every comment must be approved"), default=False)
+    require_previous_approval = models.BooleanField(
+        _("comment author must have a previously approved comment"), default=True
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("hold a comment with this many links or more"),
+        default=2,
+        help_text=_("0 turns the rule off."),
+    )
+    moderation_words = models.TextField(
+        _("moderation list"),
+        blank=True,
+        help_text=_(
+            "One word, e-mail, IP address or part of a URL per line. A comment containing "
+            "one of them in its text, name, e-mail, website, IP or browser is held."
+        ),
+    )
+    disallowed_words = models.TextField(
+        _("disallowed list"),
+        blank=True,
+        help_text=_("Same form as the moderation list; such a comment is marked as spam."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("threaded comments: levels deep"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments on posts older than this many days"),
+        default=0,
+        help_text=_("0 keeps comments open."),
+    )
+    notify_author = models.BooleanField(
+        _("e-mail the post's author about new comments"), default=True
+    )
+    flood_seconds = models.PositiveSmallIntegerField(
+        _("minimum seconds between two comments from one person"), default=15
+    )
+    ip_retention_days = models.PositiveIntegerField(
+        _("remove IP addresses of comments after this many days"), default=60
+    )
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="discussion_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(thread_depth__gte=1) & Q(thread_depth__lte=10),
+                name="discussion_thread_depth_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "DiscussionSettings":
+        """The settings row, from the cache when possible (changes apply on the next request)."""
+        from django.core.cache import cache
+
+        key = "comments:discussion-settings"
+        obj = cache.get(key)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(key, obj, timeout=None)
+        return obj
+
+
+class Subscription(models.Model):
+    """A commenter's wish to hear about replies to one comment (double opt-in)."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    email = models.EmailField(_("e-mail"), max_length=EMAIL_MAX)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reply subscription")
+        verbose_name_plural = _("reply subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "email"], name="subscription_unique")
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,161 @@
+"""E-mails around comments: to the post's author, and double-opt-in reply notices (issue #3).
+
+Links in e-mails are absolute; `base_url` is the site's scheme and host as the request
+that caused the mail saw it. Header values never contain what a commenter typed, so a
+line break in a name cannot inject headers.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "comments.subscription.confirm"
+UNSUBSCRIBE_SALT = "comments.subscription.unsubscribe"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:150]
+
+
+def _send(subject: str, template: str, context: dict, to: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, context)
+        subject = _one_line(subject)
+    try:
+        send_mail(subject, body, None, [to], fail_silently=False)
+    except Exception:  # a mail server outage must not lose the comment
+        logger.exception("Could not send %s to a recipient", template)
+
+
+def confirm_token(subscription) -> str:
+    return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription) -> str:
+    return signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def notify_post_author(comment, base_url: str) -> None:
+    """Tell the post's author about a new comment (with moderation links if it is held)."""
+    from .models import Comment, DiscussionSettings
+
+    post = comment.post
+    author = post.author
+    if not DiscussionSettings.load().notify_author or not author.email:
+        return
+    if comment.user_id == author.pk:
+        return
+    held = comment.status == Comment.Status.PENDING
+    admin_url = base_url + reverse("admin:comments_comment_change", args=[comment.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        if held:
+            subject = _("Please moderate: “%(title)s”") % {"title": post.title}
+        else:
+            subject = _("New comment on “%(title)s”") % {"title": post.title}
+    _send(
+        subject,
+        "comments/email/new_comment.txt",
+        {
+            "comment": comment,
+            "post": post,
+            "held": held,
+            "comment_url": base_url + comment.get_absolute_url(),
+            "admin_url": admin_url,
+            "moderation_urls": _moderation_urls(comment, base_url) if held else {},
+        },
+        author.email,
+    )
+
+
+def _moderation_urls(comment, base_url: str) -> dict:
+    """Links to the admin's confirmation pages; nothing acts on a plain GET."""
+    try:
+        return {
+            action: base_url + reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+            for action in ("approve", "spam", "trash")
+        }
+    except Exception:  # the admin pages are optional (issue #4)
+        return {}
+
+
+def send_subscription_confirmation(subscription, base_url: str) -> None:
+    """Ask the commenter to confirm the reply notices (double opt-in)."""
+    comment = subscription.comment
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Please confirm: notifications of replies on “%(title)s”") % {
+            "title": comment.post.title
+        }
+    confirm_url = base_url + reverse(
+        "comments:subscription_confirm", args=[confirm_token(subscription)]
+    )
+    _send(
+        subject,
+        "comments/email/confirm_subscription.txt",
+        {"comment": comment, "post": comment.post, "confirm_url": confirm_url},
+        subscription.email,
+    )
+
+
+def notify_subscribers(reply, base_url: str) -> None:
+    """Tell confirmed subscribers of the parent comment about an approved reply, once."""
+    from .models import Comment, Subscription
+
+    if not reply.parent_id or reply.replies_notified:
+        return
+    updated = Comment.objects.filter(pk=reply.pk, replies_notified=False).update(
+        replies_notified=True
+    )
+    if not updated:
+        return  # another process sent them already
+    subscriptions = Subscription.objects.filter(
+        comment_id=reply.parent_id, confirmed_at__isnull=False
+    ).exclude(email__iexact=reply.author_email or "-")
+    for subscription in subscriptions:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("New reply to your comment on “%(title)s”") % {"title": reply.post.title}
+        _send(
+            subject,
+            "comments/email/reply.txt",
+            {
+                "reply": reply,
+                "post": reply.post,
+                "reply_url": base_url + reply.get_absolute_url(),
+                "unsubscribe_url": base_url
+                + reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)]),
+            },
+            subscription.email,
+        )
+
+
+def confirm_subscription(token: str):
+    """The subscription a confirmation token names, now confirmed; None if invalid."""
+    from .models import Subscription
+
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    subscription = Subscription.objects.filter(pk=pk).first()
+    if subscription and not subscription.confirmed_at:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
+
+
+def subscription_from_unsubscribe_token(token: str):
+    from .models import Subscription
+
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(pk=pk).first()

@@ -1,0 +1,222 @@
+"""The write path of comments: submission with WordPress's checks, status changes (issue #3).
+
+The order of the checks follows WordPress (wp_handle_comment_submission, wp_allow_comment):
+reply to an unapproved comment, post state, required fields and lengths (the form),
+duplicate, flood, then the moderation rules (manual approval, link count, moderation
+list, previously approved author) and the disallowed list.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Post
+
+from . import notifications, spam
+from .models import Comment, DiscussionSettings, Subscription
+
+
+class CommentRejected(Exception):
+    """A submission refused as a whole, with the HTTP status and the reader's message."""
+
+    def __init__(self, message, *, status: int, code: str):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class Author:
+    """Who writes: the typed-in identity, or a logged-in user."""
+
+    name: str
+    email: str
+    url: str = ""
+    user: object = None
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def is_privileged(user, post) -> bool:
+    """The post's author and staff skip captcha, flood limit and moderation."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk == post.author_id))
+
+
+def comments_open(post, settings: DiscussionSettings | None = None) -> bool:
+    """Open on this post: its switch is on and it is not older than the auto-close age."""
+    settings = settings or DiscussionSettings.load()
+    if not post.comments_open:
+        return False
+    if settings.close_after_days:
+        cutoff = timezone.now() - datetime.timedelta(days=settings.close_after_days)
+        if post.published_at < cutoff:
+            return False
+    return True
+
+
+def check_post_accepts_comments(post, user) -> None:
+    """Refuse comments on posts that are not public, not reachable or closed."""
+    if (
+        not post.is_published
+        or post.visibility == Post.Visibility.PRIVATE
+        and not (user and user.is_staff)
+    ):
+        raise CommentRejected(
+            _("Sorry, comments are not allowed on this item."), status=403, code="post_hidden"
+        )
+    if not comments_open(post):
+        raise CommentRejected(
+            _("Sorry, comments are closed for this item."), status=403, code="closed"
+        )
+
+
+def _check_duplicate(post, parent, author: Author, body: str) -> None:
+    same = Comment.objects.filter(
+        post=post, parent=parent, author_name=author.name, body=body
+    ).exclude(status=Comment.Status.TRASH)
+    if author.email:
+        same = same.filter(author_email__iexact=author.email)
+    if same.exists():
+        raise CommentRejected(
+            _("Duplicate comment detected; it looks as though you’ve already said that!"),
+            status=409,
+            code="duplicate",
+        )
+
+
+def _check_flood(author: Author, seconds: int) -> None:
+    """At most one comment per `seconds` from one IP address or e-mail address.
+
+    The last comment is looked up in the database, and a cache key taken atomically
+    closes the gap between two requests arriving at once on different workers.
+    """
+    if not seconds:
+        return
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    who = Q()
+    keys = []
+    if author.ip_address:
+        who |= Q(ip_address=author.ip_address)
+        keys.append(f"comments:flood:ip:{author.ip_address}")
+    if author.email:
+        who |= Q(author_email__iexact=author.email)
+        keys.append(f"comments:flood:email:{spam.normalise(author.email)}")
+    if not keys:
+        return
+    recent = Comment.objects.filter(who, created_at__gte=since).exists()
+    fresh = [cache.add(key, 1, timeout=seconds) for key in keys]
+    if recent or not all(fresh):
+        raise CommentRejected(
+            _("You are posting comments too quickly. Slow down."), status=429, code="flood"
+        )
+
+
+def decide_status(*, post, author: Author, body: str, honeypot: bool, settings) -> str:
+    """The status a new comment gets under the discussion settings."""
+    fields = (body, author.name, author.email, author.url, author.ip_address or "")
+    fields += (author.user_agent,)
+    if honeypot or spam.find_listed(spam.word_list(settings.disallowed_words), *fields):
+        return Comment.Status.SPAM
+    if is_privileged(author.user, post):
+        return Comment.Status.APPROVED
+    if settings.require_approval:
+        return Comment.Status.PENDING
+    if settings.max_links and spam.count_links(body) >= settings.max_links:
+        return Comment.Status.PENDING
+    if spam.find_listed(spam.word_list(settings.moderation_words), *fields):
+        return Comment.Status.PENDING
+    if settings.require_previous_approval and not (
+        author.email
+        and Comment.objects.visible()
+        .filter(author_name=author.name, author_email__iexact=author.email)
+        .exists()
+    ):
+        return Comment.Status.PENDING
+    return Comment.Status.APPROVED
+
+
+def submit_comment(
+    *,
+    post: Post,
+    parent: Comment | None,
+    author: Author,
+    body: str,
+    honeypot: bool = False,
+    subscribe: bool = False,
+    base_url: str = "",
+) -> Comment:
+    """Check and save a comment from the form; raise CommentRejected when refused."""
+    settings = DiscussionSettings.load()
+    user = author.user or AnonymousUser()
+    if parent is not None and not parent.is_approved:
+        raise CommentRejected(
+            _("Sorry, replies to unapproved comments are not allowed."),
+            status=403,
+            code="parent_unapproved",
+        )
+    check_post_accepts_comments(post, user)
+    _check_duplicate(post, parent, author, body)
+    if not is_privileged(user, post):
+        _check_flood(author, settings.flood_seconds)
+    status = decide_status(
+        post=post, author=author, body=body, honeypot=honeypot, settings=settings
+    )
+    comment = Comment(
+        post=post,
+        parent=parent,
+        author_name=author.name,
+        author_email=author.email,
+        author_url=author.url,
+        body=body,
+        status=status,
+        ip_address=author.ip_address,
+        user_agent=(author.user_agent or "")[:254],
+        user=author.user if user.is_authenticated else None,
+    )
+    comment.full_clean(exclude=["parent", "post", "user"])
+    with transaction.atomic():
+        comment.save()
+        if status == Comment.Status.APPROVED:
+            recount(post)
+        if subscribe and author.email and status != Comment.Status.SPAM:
+            subscription, _created = Subscription.objects.get_or_create(
+                comment=comment, email=author.email
+            )
+            transaction.on_commit(
+                lambda: notifications.send_subscription_confirmation(subscription, base_url)
+            )
+    if status != Comment.Status.SPAM:
+        transaction.on_commit(lambda: notifications.notify_post_author(comment, base_url))
+    if status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: notifications.notify_subscribers(comment, base_url))
+    return comment
+
+
+def recount(post) -> None:
+    """Store the post's number of approved comments on the post."""
+    Post.objects.filter(pk=post.pk).update(
+        comment_count=Comment.objects.visible().for_post(post).count()
+    )
+
+
+def set_status(comment: Comment, status: str, *, base_url: str = "") -> Comment:
+    """Change a comment's status (approve, unapprove, spam, trash), keeping counts right.
+
+    A comment approved for the first time tells the subscribers of its parent.
+    """
+    if comment.status == status:
+        return comment
+    with transaction.atomic():
+        comment.status = status
+        comment.save(update_fields=["status"])
+        recount(comment.post)
+    if status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: notifications.notify_subscribers(comment, base_url))
+    return comment

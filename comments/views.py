@@ -1,0 +1,252 @@
+"""POST endpoints of the comment form, avatars, captcha image and subscriptions (issue #3).
+
+CSRF: post pages are the same HTML for every anonymous reader, so that they can be
+cached (issue #6); a per-visitor CSRF token cannot be part of them. The comment
+endpoint therefore checks Django's CSRF token for logged-in users only, whose pages
+carry it, and for everybody else refuses a POST whose Origin (or Referer) names
+another site: that is what a forged cross-site request looks like. An anonymous
+comment forged from elsewhere would gain an attacker nothing a direct POST would not,
+and the captcha still applies.
+"""
+
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blog.models import Post
+from blog.views import password_unlocked, render_post
+
+from . import notifications
+from .avatars import identicon_png
+from .forms import CommentForm
+from .models import Comment, DiscussionSettings
+from .services import Author, CommentRejected, submit_comment
+from .tree import (
+    AUTHOR_COOKIE,
+    AUTHOR_SALT,
+    PENDING_COOKIE,
+    PENDING_MAX_AGE,
+    PENDING_SALT,
+    comment_section,
+    pending_ids,
+)
+
+CAPTCHA_COOKIE = "comment_captcha"
+CAPTCHA_SALT = "comments.captcha"
+AUTHOR_COOKIE_AGE = 365 * 24 * 3600
+
+
+def client_ip(request) -> str | None:
+    """The visitor's IP address; behind a proxy (DJANGO_BEHIND_PROXY) the one it reports."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = (
+            request.META.get("HTTP_X_REAL_IP")
+            or request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1]
+        )
+        if forwarded.strip():
+            return forwarded.strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _foreign_origin(request) -> bool:
+    """Whether the browser says this POST comes from a page of another site."""
+    source = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
+    if not source or source == "null":
+        return bool(source)
+    origin = urlsplit(source)
+    trusted = {request.get_host(), *[urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS]}
+    return origin.netloc not in trusted
+
+
+def _error_page(request, message, status: int, post=None, body: str = ""):
+    """A clear error page that keeps what the commenter wrote."""
+    return render(
+        request,
+        "comments/error.html",
+        {"message": message, "post": post, "body": body},
+        status=status,
+    )
+
+
+def _rerender(request, post, form, message, status: int):
+    section = comment_section(request, post, form=form, error=message)
+    return render_post(request, post, comments=section, status=status)
+
+
+@csrf_exempt  # see the module docstring: CSRF is checked below, as fits the visitor
+@require_POST
+def comment_create(request, post_id):
+    """Take a comment from the form on a post page.
+
+    Valid: redirect to the post at #comment-N (held ones are shown to their author only).
+    Invalid: the post page again with the errors and the text kept (400); refused as a
+    whole: 403 (closed post, reply to a held comment), 409 (duplicate), 429 (flood).
+    """
+    if request.user.is_authenticated:
+        failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if failure is not None:
+            return failure
+    elif _foreign_origin(request):
+        return _error_page(request, _("This form may only be sent from this site."), 403)
+    body = request.POST.get("body", "")
+    post = (
+        Post.objects.reachable_by(request.user).select_related("author").filter(pk=post_id).first()
+    )
+    if post is None:
+        return _error_page(request, _("This post does not exist."), 400, body=body)
+    if not password_unlocked(request, post):
+        return _error_page(request, _("This post is password protected."), 403, post, body)
+    settings_row = DiscussionSettings.load()
+    form = CommentForm(
+        request.POST,
+        post=post,
+        user=request.user,
+        captcha_key=request.get_signed_cookie(CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT),
+        max_depth=settings_row.thread_depth,
+    )
+    if not form.is_valid():
+        status = 403 if form.parent_error_code() == "parent_unapproved" else 400
+        message = _("Error: Please fill the required fields.") if _missing(form) else None
+        return _rerender(request, post, form, message, status)
+    data = form.cleaned_data
+    user = request.user if request.user.is_authenticated else None
+    author = Author(
+        name=data.get("author_name") or (user.get_full_name() or user.get_username()),
+        email=data.get("author_email") or (user.email if user else ""),
+        url=data.get("author_url", ""),
+        user=user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    base_url = f"{request.scheme}://{request.get_host()}"
+    try:
+        comment = submit_comment(
+            post=post,
+            parent=form.parent_comment,
+            author=author,
+            body=data["body"],
+            honeypot=form.is_honeypot_filled,
+            subscribe=data.get("notify", False),
+            base_url=base_url,
+        )
+    except CommentRejected as exc:
+        return _rerender(request, post, form, exc.message, exc.status)
+    if form.is_anonymous:
+        form.consume_captcha()
+    response = redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    if comment.status == Comment.Status.PENDING:
+        ids = [*pending_ids(request), comment.pk][-20:]
+        response.set_signed_cookie(
+            PENDING_COOKIE,
+            ",".join(map(str, ids)),
+            salt=PENDING_SALT,
+            max_age=PENDING_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    elif comment.status == Comment.Status.SPAM:
+        response = redirect(f"{post.get_absolute_url()}#comments")
+    if form.is_anonymous:
+        _remember_author(request, response, data)
+    return response
+
+
+def _missing(form) -> bool:
+    return any(
+        error.code == "required" for errors in form.errors.as_data().values() for error in errors
+    )
+
+
+def _remember_author(request, response, data) -> None:
+    """Name, e-mail and website in a cookie only when the commenter ticked the box."""
+    if data.get("remember"):
+        response.set_signed_cookie(
+            AUTHOR_COOKIE,
+            json.dumps([data["author_name"], data["author_email"], data.get("author_url", "")]),
+            salt=AUTHOR_SALT,
+            max_age=AUTHOR_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    elif AUTHOR_COOKIE in request.COOKIES:
+        response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
+
+
+@require_GET
+def avatar(request, key):
+    """A commenter's identicon (see comments/avatars.py), cached for a long time."""
+    cache_key = f"comments:avatar:{key}"
+    png = cache.get(cache_key)
+    if png is None:
+        png = identicon_png(key)
+        cache.set(cache_key, png, timeout=7 * 24 * 3600)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=30 * 24 * 3600, immutable=True)
+    return response
+
+
+@require_GET
+def captcha_image(request):
+    """A fresh captcha picture; its key goes into a signed cookie, not into the page.
+
+    That keeps the post page the same for every reader (cacheable), while each
+    browser gets its own challenge.
+    """
+    from captcha.models import CaptchaStore
+    from captcha.views import captcha_image as render_captcha
+
+    key = CaptchaStore.generate_key()
+    response = render_captcha(request, key)
+    response.set_signed_cookie(
+        CAPTCHA_COOKIE,
+        key,
+        salt=CAPTCHA_SALT,
+        max_age=10 * 60,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token):
+    """Confirm reply notices: GET shows a button, POST confirms (mail scanners only GET)."""
+    if request.method == "POST":
+        subscription = notifications.confirm_subscription(token)
+        if subscription is None:
+            return _error_page(request, _("This confirmation link is invalid or has expired."), 400)
+        return render(
+            request,
+            "comments/subscription.html",
+            {"done": True, "confirmed": True, "subscription": subscription},
+        )
+    return render(request, "comments/subscription.html", {"confirm": True, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop reply notices without logging in: GET shows a button, POST unsubscribes."""
+    subscription = notifications.subscription_from_unsubscribe_token(token)
+    if subscription is None and request.method == "POST":
+        return render(request, "comments/subscription.html", {"done": True})
+    if subscription is None:
+        return _error_page(request, _("This link is invalid."), 400)
+    if request.method == "POST":
+        subscription.delete()
+        return render(request, "comments/subscription.html", {"done": True})
+    return render(
+        request, "comments/subscription.html", {"unsubscribe": True, "subscription": subscription}
+    )
