@@ -1,0 +1,56 @@
+"""A visitor replies in a thread with JavaScript, fixes a mistake and sees the held reply."""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.browser
+
+
+def test_reply_form_moves_under_the_comment_and_back(page, demo_site):
+    """"Antworten" moves the form under Thomas's comment; "Antworten abbrechen" moves it back."""
+    page.goto(demo_site + "/2026/11/20/hartes-training/")
+    expect(page.locator(".comments-title")).to_have_text("3 Kommentare zu „hartes training“")
+    thomas = page.locator("li.comment", has_text="Gruß, Thomas").first
+    thomas.get_by_role("link", name="Auf Thomas antworten").click()
+    expect(thomas.locator("#respond")).to_have_count(1)
+    expect(page.locator("#reply-title")).to_contain_text("Schreibe einen Kommentar zu Thomas")
+    expect(page.locator("#cancel-comment-reply-link")).to_be_visible()
+    assert page.locator("input[name=parent]").input_value() == thomas.get_attribute("id").split("-")[1]
+
+    page.locator("#cancel-comment-reply-link").click()
+    expect(thomas.locator("#respond")).to_have_count(0)
+    expect(page.locator("#cancel-comment-reply-link")).to_be_hidden()
+    assert page.locator("input[name=parent]").input_value() == ""
+
+
+def test_missing_field_then_held_reply(page, demo_site):
+    """A missing name gives a German error with the text kept; then the reply is held."""
+    page.goto(demo_site + "/2026/11/20/hartes-training/")
+    thomas = page.locator("li.comment", has_text="Gruß, Thomas").first
+    thomas.get_by_role("link", name="Auf Thomas antworten").click()
+    page.locator("#id_body").fill("da hat thomas recht 😉")
+    page.locator("#id_author_email").fill("leser@example.org")
+    page.locator("#id_captcha").fill("PASSED")
+    page.locator("#submit").click()
+
+    expect(page.locator(".form-error").first).to_contain_text(
+        "Fehler: Bitte fülle die Pflichtfelder aus."
+    )
+    expect(page.locator("#id_author_name_error")).to_contain_text("Bitte gib deinen Namen ein.")
+    expect(page.locator("#id_body")).to_have_value("da hat thomas recht 😉")
+
+    page.locator("#id_author_name").fill("Leserin")
+    page.locator("#id_captcha").fill("PASSED")
+    page.locator("#submit").click()
+
+    reply = Comment.objects.get(author_name="Leserin")
+    assert reply.status == Comment.Status.PENDING
+    assert reply.parent.author_name == "Thomas"
+    held = page.locator(f"#comment-{reply.pk}")
+    expect(held).to_contain_text("da hat thomas recht 😉")
+    expect(held.locator(".comment-awaiting-moderation")).to_have_text(
+        "Dein Kommentar wartet auf Freischaltung."
+    )
+    expect(page.locator(f"li#comment-{reply.parent_id} ol.children li#comment-{reply.pk}")).to_have_count(1)
