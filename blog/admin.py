@@ -1,22 +1,47 @@
+"""Writing in the admin: posts with preview and comment counts, pages, taxonomy, media (#2, #4)."""
+
 from django.contrib import admin
-from django.shortcuts import redirect
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, FooterLink, Page, Post, SiteSettings, Tag
+from .models import Category, FooterLink, Media, Page, Post, SiteSettings, Tag
+
+
+class MarkdownPreviewMixin:
+    """A read-only "preview" field: the saved body as readers will see it."""
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj or not obj.pk:
+            return _("Save the draft to see a preview.")
+        # body_html is produced by our Markdown renderer and sanitised with bleach.
+        return format_html('<div class="markdown-preview">{}</div>', mark_safe(obj.body_html))  # noqa: S308
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "visibility", "published_at", "is_sticky"]
-    list_filter = ["status", "visibility", "categories", "author", "published_at"]
+class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "author",
+        "status",
+        "visibility",
+        "published_at",
+        "is_sticky",
+        "comment_counts",
+    ]
+    list_filter = ["status", "visibility", "categories", "author", "published_at", "is_sticky"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories", "tags"]
-    autocomplete_fields = ["author"]
+    readonly_fields = ["preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "body", "preview", "excerpt"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "is_sticky"]}),
         (_("Visibility"), {"fields": ["visibility", "password"]}),
         (_("Taxonomy"), {"fields": ["categories", "tags"]}),
@@ -24,22 +49,79 @@ class PostAdmin(admin.ModelAdmin):
         (_("Discussion"), {"fields": ["comments_open"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        """Authors who are not superusers see and edit only their own posts."""
+        qs = super().get_queryset(request).select_related("author")
+        qs = qs.annotate(
+            pending_count=Count("comments", filter=Q(comments__status="pending")),
+            approved_count=Count("comments", filter=Q(comments__status="approved")),
+        )
+        if not request.user.is_superuser:
+            qs = qs.filter(author=request.user)
+        return qs
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("author")
+        return fields
+
     def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+        from comments.models import DiscussionSettings
+
+        return {
+            "author": request.user.pk,
+            "comments_open": DiscussionSettings.load().comments_open_by_default,
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("comments"))
+    def comment_counts(self, obj):
+        """Approved and pending comments, each linking to the filtered comment list."""
+        base = reverse("admin:comments_comment_changelist")
+        parts = [
+            (f"{base}?post__id__exact={obj.pk}&status=approved", _("approved"), obj.approved_count),
+        ]
+        if obj.pending_count:
+            parts.append(
+                (f"{base}?post__id__exact={obj.pk}&status=pending", _("pending"), obj.pending_count)
+            )
+        return format_html_join(
+            " · ", '<a href="{}">{} {}</a>', [(u, n, label) for u, label, n in parts]
+        )
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["title", "path", "status", "show_in_navigation", "menu_order"]
     list_editable = ["menu_order", "show_in_navigation"]
     list_filter = ["status", "show_in_navigation"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview"]
+    fields = [
+        "title",
+        "slug",
+        "parent",
+        "body",
+        "preview",
+        "status",
+        "show_in_navigation",
+        "menu_order",
+    ]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "path"]
+    list_display = ["name", "path", "parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -53,8 +135,38 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(FooterLink)
 class FooterLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "order", "is_visible"]
     list_editable = ["order", "is_visible"]
+
+
+@admin.register(Media)
+class MediaAdmin(admin.ModelAdmin):
+    """The image library: upload, describe, copy the Markdown into a post."""
+
+    list_display = ["thumbnail", "__str__", "width", "height", "uploaded_at", "markdown_snippet"]
+    search_fields = ["alt", "caption", "file"]
+    readonly_fields = ["thumbnail", "markdown_snippet", "width", "height", "uploaded_by"]
+    fields = ["file", "alt", "caption", "thumbnail", "markdown_snippet", "width", "height"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk:
+            return ""
+        small = min(obj.variants.values(), key=lambda v: v["width"], default=None)
+        url = obj.file.storage.url(small["name"]) if small else obj.file.url
+        return format_html('<img src="{}" alt="" style="max-width:120px;height:auto">', url)
+
+    @admin.display(description=_("Markdown to insert"))
+    def markdown_snippet(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html('<code class="media-markdown">{}</code>', obj.markdown)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SiteSettings)
@@ -69,4 +181,4 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         obj = SiteSettings.load()
-        return redirect(reverse("admin:blog_sitesettings_change", args=[obj.pk]))
+        return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[obj.pk]))

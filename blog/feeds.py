@@ -5,6 +5,7 @@ title and a note, as WordPress does.
 """
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -73,7 +74,13 @@ class CategoryFeed(LatestPostsFeed):
         return obj.get_absolute_url()
 
     def posts(self, obj):
-        return super().posts(obj).filter(categories=obj)
+        # As on the category page: the category and its subcategories, never a sibling.
+        return (
+            super()
+            .posts(obj)
+            .filter(Q(categories__path=obj.path) | Q(categories__path__startswith=obj.path + "/"))
+            .distinct()
+        )
 
 
 class TagFeed(LatestPostsFeed):

@@ -134,3 +134,15 @@ def srcset(variants: dict, original_url: str, original_width: int) -> str:
     if original_width:
         parts.append(f"{original_url} {original_width}w")
     return ", ".join(parts)
+
+
+def validate_upload(uploaded) -> None:
+    """Field validator: refuse what `clean_image` would refuse, with its message.
+
+    Runs in the admin's form validation, so that a bad file is a form error, not a
+    failure when the model is saved.
+    """
+    file = getattr(uploaded, "file", uploaded)
+    if getattr(uploaded, "_committed", False):
+        return  # already stored (and so already checked)
+    clean_image(file)

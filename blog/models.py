@@ -1,5 +1,7 @@
 """Posts, pages, categories, tags, footer links and the site settings (issue #2)."""
 
+import re
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
@@ -7,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from . import images
@@ -175,6 +178,7 @@ class Post(models.Model):
         _("featured image"),
         upload_to="featured/%Y/%m/",
         blank=True,
+        validators=[images.validate_upload],
         width_field="featured_image_width",
         height_field="featured_image_height",
     )
@@ -238,7 +242,7 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
-        self.body_html = render_markdown(self.body)
+        self.body_html = responsive_images(render_markdown(self.body))
         self.summary = self.excerpt.strip() or derive_excerpt(self.body_html)
         self.search_text = f"{self.title}\n{plain_text(self.body_html)}".casefold()
         if self.visibility != self.Visibility.PASSWORD:
@@ -255,6 +259,32 @@ class Post(models.Model):
         if new_image:
             self.image_variants = images.make_variants(self.featured_image.name)
             super().save(update_fields=["image_variants"])
+
+
+_IMG = re.compile(r'<img src="([^"]+)"')
+
+
+def responsive_images(body_html: str) -> str:
+    """Give images from the media library srcset, sizes, dimensions and lazy loading.
+
+    Runs on sanitised HTML at save time; the added values are ours, not the author's.
+    """
+    urls = set(_IMG.findall(body_html))
+    if not urls:
+        return body_html
+    library = {settings.MEDIA_URL + m.file.name: m for m in Media.objects.by_url(urls)}
+
+    def replace(match):
+        media = library.get(match.group(1))
+        if media is None:
+            return match.group(0)
+        return (
+            f'<img src="{escape(media.file.url)}" srcset="{escape(media.srcset)}" '
+            f'sizes="(min-width: 60em) 40em, 100vw" width="{media.width}" '
+            f'height="{media.height}" loading="lazy" decoding="async"'
+        )
+
+    return _IMG.sub(replace, body_html)
 
 
 class PageQuerySet(models.QuerySet):
@@ -382,6 +412,7 @@ class FooterLink(models.Model):
         _("badge image"),
         upload_to="badges/",
         blank=True,
+        validators=[images.validate_upload],
         width_field="badge_width",
         height_field="badge_height",
     )
@@ -407,3 +438,80 @@ class FooterLink(models.Model):
             name = self.badge.name.rsplit(".", 1)[0] + clean.extension
             self.badge.save(name, ContentFile(clean.content, name=name), save=False)
         super().save(*args, **kwargs)
+
+
+class MediaQuerySet(models.QuerySet):
+    def by_url(self, urls):
+        """The library images whose original file is at one of the given URLs."""
+        names = {url.removeprefix(settings.MEDIA_URL) for url in urls}
+        return self.filter(file__in=names)
+
+
+class Media(models.Model):
+    """An image in the media library, for use in posts (issue #4).
+
+    Uploads are validated and re-encoded without metadata (EXIF, GPS) by blog/images.py
+    and get resized variants; posts that show them get `srcset` (see blog/markup.py).
+    """
+
+    file = models.ImageField(
+        _("image"),
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[images.validate_upload],
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the image for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    variants = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MediaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("media library")
+
+    def __str__(self):
+        return self.alt or self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        new_file = self.file and not self.file._committed
+        if new_file:
+            clean = images.clean_image(self.file.file)
+            name = self.file.name.rsplit(".", 1)[0] + clean.extension
+            self.file.save(name, ContentFile(clean.content), save=False)
+        super().save(*args, **kwargs)
+        if new_file:
+            self.variants = images.make_variants(self.file.name)
+            super().save(update_fields=["variants"])
+
+    def get_absolute_url(self):
+        return self.file.url
+
+    @property
+    def srcset(self) -> str:
+        return images.srcset(self.variants, self.file.url, self.width or 0)
+
+    @property
+    def markdown(self) -> str:
+        """What to paste into a post to show this image."""
+        alt = self.alt.replace("]", "")
+        title = f' "{self.caption}"' if self.caption else ""
+        return f"![{alt}]({self.file.url}{title})"

@@ -8,10 +8,13 @@ app_name = "blog"
 
 
 def paginated(route: str, view, name: str) -> list:
-    """The list at `route` and its further pages at `route`page/N/."""
+    """The list at `route` and its further pages at `route`page/N/.
+
+    The page route comes first: a <path:...> route would otherwise swallow "page/N".
+    """
     return [
-        path(route, view, name=name),
         path(f"{route}page/<int:page>/", view, name=f"{name}_page"),
+        path(route, view, name=name),
     ]
 
 

@@ -29,7 +29,8 @@ def _paginate(request, items, page: int | None):
     per_page = get_site_data()["posts_per_page"]
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
     try:
-        return paginator.page(page or 1)
+        # /page/0/ is no page (page 1 is the list's own URL): 404, not a duplicate of page 1.
+        return paginator.page(1 if page is None else page)
     except (EmptyPage, PageNotAnInteger):
         raise Http404(_("There is no such page.")) from None
 
@@ -112,15 +113,16 @@ def archive(request, year, month=None, day=None, page=None):
     `heading`, `posts`, `page_obj`, `pagination`, optional `description` and `feed_url`.
     """
     try:
-        start = datetime.date(year, month or 1, day or 1)
+        # Month or day 0 (/2026/00/) is no date: None means "not given", 0 is invalid.
+        start = datetime.date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         raise Http404(_("There is no such date.")) from None
     filters = {"published_at__year": year}
     kwargs = {"year": year}
-    if month:
+    if month is not None:
         filters["published_at__month"] = month
         kwargs["month"] = month
-    if day:
+    if day is not None:
         filters["published_at__day"] = day
         kwargs["day"] = day
     if day:

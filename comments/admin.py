@@ -1,27 +1,427 @@
-from django.contrib import admin
+"""The author's comment screen: moderation at a glance, bulk actions, replying (issue #4)."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import privacy, services
 from .models import Comment, DiscussionSettings, Subscription
+from .services import CommentRejected
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status with counts, as WordPress shows them: "Ausstehend (4)"."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        counts = dict(
+            Comment.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        return [
+            (value, f"{label} ({counts.get(value, 0)})") for value, label in Comment.Status.choices
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        max_length=65525,
+        error_messages={"required": _("Please type your comment text.")},
+    )
+
+
+class PrivacyForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the commenter"))
+    remove_text = forms.BooleanField(
+        label=_("Also remove the comment texts (otherwise only the personal data)"),
+        required=False,
+    )
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["author_name", "author_email", "post", "status", "created_at"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["author_name", "author_email", "body", "ip_address"]
-    raw_id_fields = ["post", "parent", "user"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "status_label",
+        "author_name",
+        "author_email",
+        "ip_address",
+        "post_link",
+        "created_at",
+        "excerpt",
+    ]
+    list_display_links = ["author_name"]
+    list_filter = [StatusFilter, "created_at", "post"]
+    search_fields = ["author_name", "author_email", "ip_address", "body"]
+    list_select_related = ["post"]
     date_hierarchy = "created_at"
+    ordering = ["-created_at", "-id"]
+    list_per_page = 50
+    raw_id_fields = ["post", "parent", "user"]
+    readonly_fields = [
+        "post",
+        "parent",
+        "status",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "user",
+        "preview",
+    ]
+    fields = [
+        "post",
+        "parent",
+        "status",
+        "author_name",
+        "author_email",
+        "author_url",
+        "body",
+        "preview",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "user",
+    ]
+    actions = [
+        "approve",
+        "unapprove",
+        "mark_spam",
+        "move_to_trash",
+        "restore",
+        "delete_permanently",
+    ]
+    change_form_template = "admin/comments/comment/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return format_html(
+            '<span class="comment-status status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("post"), ordering="post__title")
+    def post_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> <a href="{}" class="viewsitelink" title="{}">↗</a>',
+            reverse("admin:blog_post_change", args=[obj.post_id]),
+            obj.post.title,
+            obj.get_absolute_url(),
+            _("View on site"),
+        )
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(100)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        # body_html was sanitised when the comment was saved (comments/markup.py).
+        return format_html('<div class="comment-preview">{}</div>', mark_safe(obj.body_html))  # noqa: S308
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        """Only spam and trash can be deleted for good."""
+        if obj is not None and obj.status not in (Comment.Status.SPAM, Comment.Status.TRASH):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _set_status(self, request, queryset, status, done_message):
+        count = 0
+        for comment in queryset.select_related("post"):
+            if comment.status != status:
+                services.set_status(comment, status, base_url=_base_url(request))
+                count += 1
+        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._set_status(
+            request, queryset, Comment.Status.APPROVED, _("%(count)s comment(s) approved.")
+        )
+
+    @admin.action(description=_("Unapprove"), permissions=["change"])
+    def unapprove(self, request, queryset):
+        self._set_status(
+            request, queryset, Comment.Status.PENDING, _("%(count)s comment(s) unapproved.")
+        )
+
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(
+            request, queryset, Comment.Status.SPAM, _("%(count)s comment(s) marked as spam.")
+        )
+
+    @admin.action(description=_("Move to trash"), permissions=["change"])
+    def move_to_trash(self, request, queryset):
+        self._set_status(
+            request, queryset, Comment.Status.TRASH, _("%(count)s comment(s) moved to the trash.")
+        )
+
+    @admin.action(description=_("Restore"), permissions=["change"])
+    def restore(self, request, queryset):
+        count = 0
+        for comment in queryset.filter(
+            status__in=[Comment.Status.SPAM, Comment.Status.TRASH]
+        ).select_related("post"):
+            services.restore_comment(comment, base_url=_base_url(request))
+            count += 1
+        self.message_user(request, _("%(count)s comment(s) restored.") % {"count": count})
+
+    @admin.action(description=_("Delete permanently"), permissions=["delete"])
+    def delete_permanently(self, request, queryset):
+        """Delete spam and trash for good, after a confirmation page."""
+        deletable = queryset.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])
+        skipped = queryset.count() - deletable.count()
+        if request.POST.get("confirm") == "yes":
+            count = services.delete_comments(list(deletable.select_related("post")))
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s comment deleted permanently.",
+                    "%(count)s comments deleted permanently.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        if not deletable.exists():
+            self.message_user(
+                request,
+                _("Only comments in spam or the trash can be deleted permanently."),
+                messages.WARNING,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/delete_permanently.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Delete comments permanently?"),
+                "comments": deletable.select_related("post"),
+                "skipped": skipped,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="comments_comment_reply",
+            ),
+            path(
+                "privacy/",
+                self.admin_site.admin_view(self.privacy_view),
+                name="comments_comment_privacy",
+            ),
+            path(
+                "<int:pk>/moderate/<str:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def reply_view(self, request, pk):
+        """Reply as the logged-in author; POST only acts (the form is on the change page)."""
+        parent = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        if not self.has_change_permission(request, parent):
+            raise PermissionDenied
+        form = ReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reply = services.reply_as_author(
+                    parent=parent,
+                    user=request.user,
+                    body=form.cleaned_data["body"],
+                    base_url=_base_url(request),
+                )
+            except CommentRejected as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, _("Your reply was published."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:comments_comment_change", args=[reply.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/reply.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reply to %s") % parent.author_name,
+                "comment": parent,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
+
+    MODERATION_ACTIONS = {
+        "approve": (Comment.Status.APPROVED, _("Approve this comment?")),
+        "spam": (Comment.Status.SPAM, _("Mark this comment as spam?")),
+        "trash": (Comment.Status.TRASH, _("Move this comment to the trash?")),
+    }
+
+    def moderate_view(self, request, pk, action):
+        """The target of the links in notification e-mails: confirm, then act on POST."""
+        if action not in self.MODERATION_ACTIONS:
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        status, question = self.MODERATION_ACTIONS[action]
+        if request.method == "POST":
+            services.set_status(comment, status, base_url=_base_url(request))
+            self.message_user(
+                request,
+                _("The comment is now: %s") % comment.get_status_display(),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/moderate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": question,
+                "comment": comment,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+    def privacy_view(self, request):
+        """Export or erase a commenter's data (DSGVO), for users who may delete comments."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        form = PrivacyForm(request.POST or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Personal data of commenters"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            action = request.POST.get("action")
+            if action == "export_json":
+                data = privacy.export_personal_data(email)
+                response = JsonResponse(
+                    data, json_dumps_params={"ensure_ascii": False, "indent": 2}
+                )
+                response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+                return response
+            if action == "export":
+                context["export"] = privacy.export_personal_data(email)
+            elif action == "erase" and request.POST.get("confirm") == "yes":
+                count = privacy.erase_personal_data(
+                    email, remove_text=form.cleaned_data["remove_text"]
+                )
+                self.message_user(
+                    request,
+                    _("%(count)s comment(s) of %(email)s anonymised.")
+                    % {"count": count, "email": email},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:comments_comment_privacy"))
+            elif action == "erase":
+                context["confirm_erase"] = True
+                context["matching"] = Comment.objects.filter(author_email__iexact=email).count()
+        return TemplateResponse(request, "admin/comments/comment/privacy.html", context)
+
+    def save_model(self, request, obj, form, change):
+        """Editing keeps the thread position; the HTML is rebuilt by Comment.save()."""
+        super().save_model(request, obj, form, change)
+        services.recount(obj.post)
+
+
+class DiscussionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DiscussionSettings
+        fields = [
+            "comments_open_by_default",
+            "require_approval",
+            "require_previous_approval",
+            "max_links",
+            "moderation_words",
+            "disallowed_words",
+            "flood_seconds",
+            "thread_depth",
+            "close_after_days",
+            "notify_author",
+            "ip_retention_days",
+        ]
+        widgets = {
+            "moderation_words": forms.Textarea(attrs={"rows": 6, "cols": 50}),
+            "disallowed_words": forms.Textarea(attrs={"rows": 6, "cols": 50}),
+        }
 
 
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """One row, "Diskussion": the list goes straight to its form."""
+
+    form = DiscussionSettingsForm
+    fieldsets = [
+        (_("Default post settings"), {"fields": ["comments_open_by_default"]}),
+        (
+            _("Before a comment appears"),
+            {"fields": ["require_approval", "require_previous_approval"]},
+        ),
+        (
+            _("Comment moderation"),
+            {"fields": ["max_links", "moderation_words", "disallowed_words", "flood_seconds"]},
+        ),
+        (_("Other comment settings"), {"fields": ["thread_depth", "close_after_days"]}),
+        (_("Email me whenever"), {"fields": ["notify_author"]}),
+        (_("Privacy"), {"fields": ["ip_retention_days"]}),
+    ]
+
     def has_add_permission(self, request):
-        return not DiscussionSettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        obj, _created = DiscussionSettings.objects.get_or_create(pk=1)
+        return HttpResponseRedirect(reverse("admin:comments_discussionsettings_change", args=[1]))
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["email", "comment", "created_at", "confirmed_at"]
+    search_fields = ["email"]
     raw_id_fields = ["comment"]

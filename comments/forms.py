@@ -16,9 +16,9 @@ class CommentForm(forms.ModelForm):
     """A comment on `post`; `user` decides whether name, e-mail and captcha are asked."""
 
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    # Translators: label of the honeypot field, hidden from humans.
     honeypot = forms.CharField(
         required=False,
+        # Translators: label of the honeypot field, hidden from humans.
         label=_("If you enter anything in this field your comment will be treated as spam"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -28,6 +28,14 @@ class CommentForm(forms.ModelForm):
     )
     notify = forms.BooleanField(
         required=False, label=_("Notify me of replies to my comment via email.")
+    )
+    # A CharField, not a URLField: clean_author_url adds https:// to a bare host name.
+    author_url = forms.CharField(
+        required=False,
+        max_length=URL_MAX,
+        label=_("Website"),
+        widget=forms.URLInput(attrs={"maxlength": URL_MAX, "autocomplete": "url", "size": 30}),
+        error_messages={"max_length": _("Your URL is too long.")},
     )
     captcha = forms.CharField(
         required=True,
@@ -45,7 +53,6 @@ class CommentForm(forms.ModelForm):
             "body": pgettext_lazy("noun", "Comment"),
             "author_name": _("Name"),
             "author_email": _("Email"),
-            "author_url": _("Website"),
         }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": BODY_MAX}),
@@ -54,9 +61,6 @@ class CommentForm(forms.ModelForm):
             ),
             "author_email": forms.EmailInput(
                 attrs={"maxlength": EMAIL_MAX, "autocomplete": "email", "size": 30}
-            ),
-            "author_url": forms.URLInput(
-                attrs={"maxlength": URL_MAX, "autocomplete": "url", "size": 30}
             ),
         }
         error_messages = {
@@ -72,10 +76,6 @@ class CommentForm(forms.ModelForm):
                 "required": _("Please enter your email address."),
                 "invalid": _("Please enter a valid email address."),
                 "max_length": _("Your email address is too long."),
-            },
-            "author_url": {
-                "invalid": _("Please enter a valid web address, starting with https://."),
-                "max_length": _("Your URL is too long."),
             },
         }
 

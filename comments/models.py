@@ -78,6 +78,10 @@ class Comment(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+    # When the status last changed, and what it was before spam or trash, so that
+    # "restore" brings a comment back as it was and old trash can be emptied (#4).
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    previous_status = models.CharField(max_length=10, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=254, blank=True)
     user = models.ForeignKey(
@@ -123,7 +127,11 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_comment(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 1
-        self.is_author_reply = bool(self.user_id) and self.user_id == self.post.author_id
+        # The post's author writing while logged in, or anyone replying from the admin
+        # (comments.services.reply_as_author sets the flag), counts as the author.
+        self.is_author_reply = self.is_author_reply or (
+            bool(self.user_id) and self.user_id == self.post.author_id
+        )
         self.avatar = avatar_key(self.author_email or self.author_name)
         super().save(*args, **kwargs)
 

@@ -209,14 +209,109 @@ def recount(post) -> None:
 def set_status(comment: Comment, status: str, *, base_url: str = "") -> Comment:
     """Change a comment's status (approve, unapprove, spam, trash), keeping counts right.
 
-    A comment approved for the first time tells the subscribers of its parent.
+    What it was before spam or trash is remembered for `restore_comment`. A comment
+    approved for the first time tells the subscribers of its parent.
     """
     if comment.status == status:
         return comment
     with transaction.atomic():
+        if status in (Comment.Status.SPAM, Comment.Status.TRASH) and comment.status not in (
+            Comment.Status.SPAM,
+            Comment.Status.TRASH,
+        ):
+            comment.previous_status = comment.status
         comment.status = status
-        comment.save(update_fields=["status"])
+        comment.status_changed_at = timezone.now()
+        comment.save(update_fields=["status", "previous_status", "status_changed_at"])
         recount(comment.post)
     if status == Comment.Status.APPROVED:
         transaction.on_commit(lambda: notifications.notify_subscribers(comment, base_url))
     return comment
+
+
+def restore_comment(comment: Comment, *, base_url: str = "") -> Comment:
+    """Bring a comment back from spam or trash to the status it had before."""
+    if comment.status not in (Comment.Status.SPAM, Comment.Status.TRASH):
+        return comment
+    return set_status(comment, comment.previous_status or Comment.Status.PENDING, base_url=base_url)
+
+
+def delete_comments(comments) -> int:
+    """Delete comments for good; their replies move one level up, as in WordPress.
+
+    Deepest first, so that when a comment and its parent both go, the replies end up
+    under the nearest comment that stays.
+    """
+    comments = sorted(comments, key=lambda c: c.depth, reverse=True)
+    posts = {}
+    with transaction.atomic():
+        for comment in comments:
+            Comment.objects.filter(parent_id=comment.pk).update(parent=comment.parent_id)
+            posts[comment.post_id] = comment.post
+            Comment.objects.filter(pk=comment.pk).delete()
+        for post in posts.values():
+            _renumber_depths(post)
+            recount(post)
+    return len(comments)
+
+
+def _renumber_depths(post) -> None:
+    """Recompute stored depths after replies moved up a level (one query, one update)."""
+    rows = list(Comment.objects.for_post(post).only("id", "parent_id", "depth"))
+    by_id = {c.pk: c for c in rows}
+
+    def depth(c):
+        return (
+            1 if c.parent_id is None or c.parent_id not in by_id else depth(by_id[c.parent_id]) + 1
+        )
+
+    changed = []
+    for c in rows:
+        new_depth = depth(c)
+        if c.depth != new_depth:
+            c.depth = new_depth
+            changed.append(c)
+    Comment.objects.bulk_update(changed, ["depth"])
+
+
+def reply_as_author(*, parent: Comment, user, body: str, base_url: str = "") -> Comment:
+    """An approved reply by a logged-in user (from the admin) under `parent`.
+
+    As in WordPress, answering a held comment approves it first. No e-mail address is
+    needed: the reply carries the user's name and account.
+    """
+    settings = DiscussionSettings.load()
+    if parent.depth >= settings.thread_depth:
+        raise CommentRejected(
+            _("Replies cannot be nested deeper than %(depth)s levels.")
+            % {"depth": settings.thread_depth},
+            status=400,
+            code="parent_too_deep",
+        )
+    with transaction.atomic():
+        if parent.status != Comment.Status.APPROVED:
+            set_status(parent, Comment.Status.APPROVED, base_url=base_url)
+        reply = Comment(
+            post=parent.post,
+            parent=parent,
+            author_name=user.get_full_name() or user.get_username(),
+            author_email=user.email or "",
+            body=body,
+            status=Comment.Status.APPROVED,
+            user=user,
+            is_author_reply=True,
+        )
+        reply.full_clean(exclude=["parent", "post", "user", "author_email"])
+        reply.save()
+        recount(parent.post)
+    transaction.on_commit(lambda: notifications.notify_subscribers(reply, base_url))
+    return reply
+
+
+def empty_trash(*, days: int = 30) -> int:
+    """Delete spam and trash that has been there longer than `days` days."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = Comment.objects.filter(
+        status__in=[Comment.Status.SPAM, Comment.Status.TRASH], status_changed_at__lt=cutoff
+    ).select_related("post")
+    return delete_comments(list(old))

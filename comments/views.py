@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.http import client_ip
 from blog.models import Post
 from blog.views import password_unlocked, render_post
 
@@ -43,18 +44,6 @@ from .tree import (
 CAPTCHA_COOKIE = "comment_captcha"
 CAPTCHA_SALT = "comments.captcha"
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
-
-
-def client_ip(request) -> str | None:
-    """The visitor's IP address; behind a proxy (DJANGO_BEHIND_PROXY) the one it reports."""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = (
-            request.META.get("HTTP_X_REAL_IP")
-            or request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1]
-        )
-        if forwarded.strip():
-            return forwarded.strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _foreign_origin(request) -> bool:

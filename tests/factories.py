@@ -62,3 +62,39 @@ class PageFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Seite {n}")
     body = "Inhalt."
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved top-level comment from an anonymous reader, an hour old (no flood)."""
+
+    class Meta:
+        model = "comments.Comment"
+        skip_postgeneration_save = True
+
+    post = factory.SubFactory(PostFactory)
+    author_name = factory.Sequence(lambda n: f"Leser {n}")
+    author_email = factory.Sequence(lambda n: f"leser{n}@example.net")
+    body = "ein *guter* beitrag."
+    status = "approved"
+    created_at = factory.Sequence(
+        lambda n: timezone.now() - datetime.timedelta(hours=1) + datetime.timedelta(seconds=n)
+    )
+    ip_address = "192.0.2.1"
+
+    @factory.post_generation
+    def recount(self, create, extracted, **kwargs):
+        """Keep the post's stored comment count right, as the comment services do."""
+        if create:
+            from comments.services import recount
+
+            recount(self.post)
+
+
+class ReplyFactory(CommentFactory):
+    """A reply: a comment with a parent on the same post, written a minute after it."""
+
+    parent = factory.SubFactory(CommentFactory)
+    post = factory.SelfAttribute("parent.post")
+    created_at = factory.LazyAttribute(
+        lambda c: c.parent.created_at + datetime.timedelta(minutes=1)
+    )

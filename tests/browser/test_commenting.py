@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_reply_form_moves_under_the_comment_and_back(page, demo_site):
-    """"Antworten" moves the form under Thomas's comment; "Antworten abbrechen" moves it back."""
+    """ "Antworten" moves the form under Thomas's comment; "Antworten abbrechen" moves it back."""
     page.goto(demo_site + "/2026/11/20/hartes-training/")
     expect(page.locator(".comments-title")).to_have_text("3 Kommentare zu „hartes training“")
     thomas = page.locator("li.comment", has_text="Gruß, Thomas").first
@@ -17,7 +17,9 @@ def test_reply_form_moves_under_the_comment_and_back(page, demo_site):
     expect(thomas.locator("#respond")).to_have_count(1)
     expect(page.locator("#reply-title")).to_contain_text("Schreibe einen Kommentar zu Thomas")
     expect(page.locator("#cancel-comment-reply-link")).to_be_visible()
-    assert page.locator("input[name=parent]").input_value() == thomas.get_attribute("id").split("-")[1]
+    assert (
+        page.locator("input[name=parent]").input_value() == thomas.get_attribute("id").split("-")[1]
+    )
 
     page.locator("#cancel-comment-reply-link").click()
     expect(thomas.locator("#respond")).to_have_count(0)
@@ -53,4 +55,6 @@ def test_missing_field_then_held_reply(page, demo_site):
     expect(held.locator(".comment-awaiting-moderation")).to_have_text(
         "Dein Kommentar wartet auf Freischaltung."
     )
-    expect(page.locator(f"li#comment-{reply.parent_id} ol.children li#comment-{reply.pk}")).to_have_count(1)
+    expect(
+        page.locator(f"li#comment-{reply.parent_id} ol.children li#comment-{reply.pk}")
+    ).to_have_count(1)

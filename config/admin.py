@@ -1,0 +1,35 @@
+"""The admin site: German titles and the count of held comments where the author looks."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class BlogAdminSite(admin.AdminSite):
+    site_header = _("Blog administration")
+    site_title = _("Blog administration")
+    index_title = _("Overview")
+
+    def pending_comment_count(self) -> int:
+        from comments.models import Comment
+
+        return Comment.objects.pending().count()
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if request.user.is_active and request.user.has_perm("comments.view_comment"):
+            context["pending_comments"] = self.pending_comment_count()
+        return context
+
+    def get_app_list(self, request, app_label=None):
+        """Show "Kommentare (4)" in the app list when comments wait for approval."""
+        app_list = super().get_app_list(request, app_label)
+        pending = None
+        for app in app_list:
+            for model in app["models"]:
+                if model["object_name"] == "Comment":
+                    pending = self.pending_comment_count() if pending is None else pending
+                    if pending:
+                        model["name"] = f"{model['name']} ({pending})"
+                        if model.get("admin_url"):
+                            model["admin_url"] += "?status=pending"
+        return app_list
