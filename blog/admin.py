@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .images import ImageUploadField
 from .models import Category, FooterLink, Media, Page, Post, SiteSettings, Tag
 
 
@@ -25,6 +26,7 @@ class MarkdownPreviewMixin:
 
 @admin.register(Post)
 class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = [
         "title",
         "author",
@@ -135,7 +137,10 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(FooterLink)
 class FooterLinkAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.ImageField: {"form_class": ImageUploadField},
+    }
     list_display = ["name", "url", "order", "is_visible"]
     list_editable = ["order", "is_visible"]
 
@@ -143,6 +148,8 @@ class FooterLinkAdmin(admin.ModelAdmin):
 @admin.register(Media)
 class MediaAdmin(admin.ModelAdmin):
     """The image library: upload, describe, copy the Markdown into a post."""
+
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
 
     list_display = ["thumbnail", "__str__", "width", "height", "uploaded_at", "markdown_snippet"]
     search_fields = ["alt", "caption", "file"]

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -146,3 +147,14 @@ def validate_upload(uploaded) -> None:
     if getattr(uploaded, "_committed", False):
         return  # already stored (and so already checked)
     clean_image(file)
+
+
+class ImageUploadField(forms.ImageField):
+    """The admin's image field: our checks run first, so that a decompression bomb or an
+    oversized file is refused with its own message, not Django's "not a valid image"."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            clean_image(data)
+            data.seek(0)
+        return super().to_python(data)

@@ -1,5 +1,6 @@
 """Posts, pages, categories, tags, footer links and the site settings (issue #2)."""
 
+import html
 import re
 
 from django.conf import settings
@@ -261,27 +262,39 @@ class Post(models.Model):
             super().save(update_fields=["image_variants"])
 
 
-_IMG = re.compile(r'<img src="([^"]+)"')
+_IMG = re.compile(r"<img\b([^>]*)>")
+_IMG_SRC = re.compile(r'\ssrc="([^"]+)"')
+# Attributes responsive_images writes itself for library images (the author's go).
+_IMG_OURS = re.compile(r'\s(?:src|srcset|sizes|width|height|loading|decoding)="[^"]*"')
 
 
 def responsive_images(body_html: str) -> str:
     """Give images from the media library srcset, sizes, dimensions and lazy loading.
 
     Runs on sanitised HTML at save time; the added values are ours, not the author's.
+    The sanitiser keeps the attribute order of the source, and Markdown writes `alt`
+    before `src`, so `src` is looked for anywhere in the tag.
     """
-    urls = set(_IMG.findall(body_html))
-    if not urls:
+    sources = {}
+    for match in _IMG.finditer(body_html):
+        src = _IMG_SRC.search(match.group(1))
+        if src:
+            sources[match.group(0)] = html.unescape(src.group(1))
+    if not sources:
         return body_html
-    library = {settings.MEDIA_URL + m.file.name: m for m in Media.objects.by_url(urls)}
+    library = {
+        settings.MEDIA_URL + m.file.name: m for m in Media.objects.by_url(set(sources.values()))
+    }
 
     def replace(match):
-        media = library.get(match.group(1))
+        media = library.get(sources.get(match.group(0), ""))
         if media is None:
             return match.group(0)
+        rest = _IMG_OURS.sub("", match.group(1))
         return (
             f'<img src="{escape(media.file.url)}" srcset="{escape(media.srcset)}" '
             f'sizes="(min-width: 60em) 40em, 100vw" width="{media.width}" '
-            f'height="{media.height}" loading="lazy" decoding="async"'
+            f'height="{media.height}" loading="lazy" decoding="async"{rest}>'
         )
 
     return _IMG.sub(replace, body_html)
@@ -496,7 +509,7 @@ class Media(models.Model):
         if new_file:
             clean = images.clean_image(self.file.file)
             name = self.file.name.rsplit(".", 1)[0] + clean.extension
-            self.file.save(name, ContentFile(clean.content), save=False)
+            self.file.save(name, ContentFile(clean.content, name=name), save=False)
         super().save(*args, **kwargs)
         if new_file:
             self.variants = images.make_variants(self.file.name)

@@ -1,23 +1,61 @@
-"""Side jobs on content changes: invalidate cached page-frame data (blog/site.py)."""
+"""Side jobs on content changes: invalidate cached pages and page-frame data (issue #6).
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+Everything a reader sees is cached under the content version (blog/site.py). It is
+bumped only by changes readers can see: saving a draft, a private post or a draft page
+leaves every cached page in place.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Category, FooterLink, Page, Post, SiteSettings, Tag
 from .site import bump_content_version
 
-WATCHED = (Post, Page, Category, Tag, FooterLink, SiteSettings)
+ALWAYS_PUBLIC = (Category, Tag, FooterLink, SiteSettings)
+
+
+def is_public(instance) -> bool:
+    """Whether anonymous readers can see this object (now or once its date comes)."""
+    if isinstance(instance, Post):
+        return (
+            instance.status == Post.Status.PUBLISHED
+            and instance.visibility != Post.Visibility.PRIVATE
+        )
+    if isinstance(instance, Page):
+        return instance.status == Page.Status.PUBLISHED
+    return True
+
+
+def remember_public_state(sender, instance, **kwargs):
+    """Before saving: note whether the stored version was public."""
+    if instance.pk is None:
+        instance._was_public = False
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._was_public = old is not None and is_public(old)
+
+
+def bump_if_public(sender, instance, **kwargs):
+    """After saving or deleting: bump the version if readers saw it before or see it now."""
+    if getattr(instance, "_was_public", False) or is_public(instance):
+        bump_content_version()
+
+
+for model in (Post, Page):
+    pre_save.connect(remember_public_state, sender=model, dispatch_uid=f"blog-pre-{model}")
+    post_save.connect(bump_if_public, sender=model, dispatch_uid=f"blog-post-{model}")
+    post_delete.connect(bump_if_public, sender=model, dispatch_uid=f"blog-del-{model}")
 
 
 @receiver(post_save)
 @receiver(post_delete)
-def content_changed(sender, **kwargs):
-    if sender in WATCHED:
+def frame_changed(sender, **kwargs):
+    if sender in ALWAYS_PUBLIC:
         bump_content_version()
 
 
 @receiver(m2m_changed, sender=Post.categories.through)
 @receiver(m2m_changed, sender=Post.tags.through)
-def post_taxonomy_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
+def post_taxonomy_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and (not isinstance(instance, Post) or is_public(instance)):
         bump_content_version()

@@ -32,7 +32,7 @@ class CategorySitemap(Sitemap):
     def items(self):
         return Category.objects.annotate(
             last=Max("posts__updated_at", filter=public_q("posts__"))
-        ).filter(last__isnull=False)
+        ).filter(last__isnull=False).order_by("path")
 
     def lastmod(self, item):
         return item.last
@@ -40,9 +40,11 @@ class CategorySitemap(Sitemap):
 
 class TagSitemap(CategorySitemap):
     def items(self):
-        return Tag.objects.annotate(
-            last=Max("posts__updated_at", filter=public_q("posts__"))
-        ).filter(last__isnull=False)
+        return (
+            Tag.objects.annotate(last=Max("posts__updated_at", filter=public_q("posts__")))
+            .filter(last__isnull=False)
+            .order_by("slug")
+        )
 
 
 SITEMAPS = {

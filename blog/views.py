@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -226,7 +227,9 @@ def post_detail(request, year, month, day, slug):
     post = get_object_or_404(
         Post.objects.reachable_by(request.user).select_related("author"), slug=slug
     )
-    if post.get_absolute_url() != request.path:
+    # request.path is decoded, reverse() percent-encodes: compare them decoded, or a
+    # non-ASCII slug imported from WordPress ("größer-uebel") would redirect to itself.
+    if uri_to_iri(post.get_absolute_url()) != request.path:
         # Same slug, other date: the canonical address wins.
         return redirect(post.get_absolute_url(), permanent=True)
     return render_post(request, post)

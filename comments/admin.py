@@ -149,6 +149,11 @@ class CommentAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def has_add_permission(self, request):
+        """Comments come from readers or the reply box; the add form (post and parent
+        read-only) could not be saved."""
+        return False
+
     def has_delete_permission(self, request, obj=None):
         """Only spam and trash can be deleted for good."""
         if obj is not None and obj.status not in (Comment.Status.SPAM, Comment.Status.TRASH):

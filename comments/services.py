@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
+from blog.site import bump_content_version
 
 from . import notifications, spam
 from .models import Comment, DiscussionSettings, Subscription
@@ -252,6 +253,8 @@ def delete_comments(comments) -> int:
         for post in posts.values():
             _renumber_depths(post)
             recount(post)
+    # Replies of a deleted hidden comment may have become visible under its parent.
+    bump_content_version()
     return len(comments)
 
 

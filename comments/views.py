@@ -9,6 +9,7 @@ comment forged from elsewhere would gain an attacker nothing a direct POST would
 and the captcha still applies.
 """
 
+import ipaddress
 import json
 from urllib.parse import urlsplit
 
@@ -29,8 +30,8 @@ from blog.views import password_unlocked, render_post
 from . import notifications
 from .avatars import identicon_png
 from .forms import CommentForm
-from .models import Comment, DiscussionSettings
-from .services import Author, CommentRejected, submit_comment
+from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
+from .services import Author, CommentRejected, check_post_accepts_comments, submit_comment
 from .tree import (
     AUTHOR_COOKIE,
     AUTHOR_SALT,
@@ -94,6 +95,11 @@ def comment_create(request, post_id):
         return _error_page(request, _("This post does not exist."), 400, body=body)
     if not password_unlocked(request, post):
         return _error_page(request, _("This post is password protected."), 403, post, body)
+    try:
+        # WordPress's order: the post's state before the fields (issue #3).
+        check_post_accepts_comments(post, request.user)
+    except CommentRejected as exc:
+        return _rerender(request, post, None, exc.message, exc.status)
     settings_row = DiscussionSettings.load()
     form = CommentForm(
         request.POST,
@@ -108,12 +114,15 @@ def comment_create(request, post_id):
         return _rerender(request, post, form, message, status)
     data = form.cleaned_data
     user = request.user if request.user.is_authenticated else None
+    # An account's name and address may exceed the comment limits: cut the name, and
+    # leave out an address that does not fit rather than store a broken one.
+    account_email = user.email if user and len(user.email) <= EMAIL_MAX else ""
     author = Author(
-        name=data.get("author_name") or (user.get_full_name() or user.get_username()),
-        email=data.get("author_email") or (user.email if user else ""),
+        name=data.get("author_name") or (user.get_full_name() or user.get_username())[:NAME_MAX],
+        email=data.get("author_email") or account_email,
         url=data.get("author_url", ""),
         user=user,
-        ip_address=client_ip(request),
+        ip_address=_checked_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     base_url = f"{request.scheme}://{request.get_host()}"
@@ -148,6 +157,17 @@ def comment_create(request, post_id):
     if form.is_anonymous:
         _remember_author(request, response, data)
     return response
+
+
+def _checked_ip(request) -> str | None:
+    """client_ip(), unless a forged forwarding header made it no address (the model's
+    field would refuse it with a 500); then the address the connection came from."""
+    ip = client_ip(request)
+    try:
+        ipaddress.ip_address(ip or "")
+    except ValueError:
+        return request.META.get("REMOTE_ADDR") or None
+    return ip
 
 
 def _missing(form) -> bool:

@@ -82,19 +82,26 @@ INSTALLED_APPS = [
     "axes",
     "blog",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the content and 304 answers, for cached pages too (issue #6).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Whole pages for anonymous readers (blog/pagecache.py); needs the language.
+    "blog.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees 404s before CommonMiddleware appends a slash (issue #5).
+    "wordpress.middleware.WordPressRedirectMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -117,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "comments.context_processors.recent_comments",
             ],
         },
     },
@@ -166,6 +174,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache for anonymous readers (blog/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
+BLOG_PAGE_CACHE = env_bool("BLOG_PAGE_CACHE", True)
+# How long a reverse proxy or CDN may keep an anonymous page (Cache-Control max-age).
+PAGE_CACHE_MAX_AGE = env_int("BLOG_PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/i18n/",
+    "/captcha/",
+    "/postpass/",
+    "/comments/post/",
+    "/comments/captcha",
+    "/comments/subscription/",
+    "/comments/unsubscribe/",
+    "/comments/avatar/",
+    "/media/",
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

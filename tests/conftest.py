@@ -52,3 +52,18 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+SUPERUSER_PASSWORD = "Korrekt-Pferd-Batterie-42"
+
+
+@pytest.fixture
+def superuser(db):
+    """A superuser with a known password (user name "chefin", password below)."""
+    return UserFactory(
+        username="chefin",
+        first_name="Chefin",
+        is_staff=True,
+        is_superuser=True,
+        password=SUPERUSER_PASSWORD,
+    )

@@ -36,6 +36,7 @@ class TagFactory(factory.django.DjangoModelFactory):
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"beitrag {n}")
     author = factory.SubFactory(UserFactory)
@@ -98,3 +99,53 @@ class ReplyFactory(CommentFactory):
     created_at = factory.LazyAttribute(
         lambda c: c.parent.created_at + datetime.timedelta(minutes=1)
     )
+
+
+# Images for the upload tests (issue #4): real files made with Pillow, small on disk.
+
+
+def image_bytes(size=(1200, 800), fmt="JPEG", color="#2e86c1", exif=None) -> bytes:
+    """A real image file of the given size and format, optionally with an EXIF block."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    mode = "RGBA" if fmt == "PNG" else "RGB"
+    params = {"exif": exif} if exif is not None else {}
+    Image.new(mode, size, color).save(out, fmt, **params)
+    return out.getvalue()
+
+
+def gps_exif():
+    """An EXIF block with a camera model and GPS coordinates (tag 0x8825, GPSInfo)."""
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Kamerahersteller"
+    exif[ExifTags.Base.Model] = "Urlaubskamera 3000"
+    exif[ExifTags.Base.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (52.0, 31.0, 12.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (13.0, 24.0, 36.0),
+    }
+    return exif
+
+
+def image_upload(name="bild.jpg", **kwargs):
+    """An uploaded image file, as the admin's form receives it (see `image_bytes`)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fmt = kwargs.setdefault("fmt", "PNG" if name.endswith(".png") else "JPEG")
+    return SimpleUploadedFile(name, image_bytes(**kwargs), f"image/{fmt.lower()}")
+
+
+class MediaFactory(factory.django.DjangoModelFactory):
+    """An image in the media library, 1200 × 800 px, uploaded as a JPEG."""
+
+    class Meta:
+        model = "blog.Media"
+
+    file = factory.LazyFunction(lambda: image_upload("bild.jpg"))
+    alt = factory.Sequence(lambda n: f"Bild {n}")

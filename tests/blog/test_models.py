@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from blog.models import Category, Page, Post
+from blog.models import Category, Media, Page, Post
 from blog.slugs import german_slugify
 from tests.factories import CategoryFactory, PageFactory, PostFactory, UserFactory
 
@@ -385,3 +385,12 @@ def test_oversized_upload_is_refused(settings):
     with pytest.raises(ValidationError) as excinfo:
         post.save()
     assert excinfo.value.code == "file_size"
+
+
+def test_media_library_image_records_its_size():
+    """A library upload stores its width and height, so srcset names the original too."""
+    media = Media(file=SimpleUploadedFile("foto.jpg", _jpeg_with_gps(), "image/jpeg"))
+    media.save()
+    assert Media.objects.values_list("width", "height").get(pk=media.pk) == (1000, 600)
+    assert media.srcset.endswith(f"{media.file.url} 1000w")
+    assert b"Kamerahersteller" not in media.file.open("rb").read()

@@ -37,7 +37,7 @@ def test_load_demo_twice_changes_nothing(demo):
 
 
 def test_hartes_training_shows_the_three_comments(client, demo):
-    """"3 Kommentare zu „hartes training“": Thomas, Stefan, and oliver as the post's author."""
+    """ "3 Kommentare zu „hartes training“": Thomas, Stefan, and oliver as the post's author."""
     page = _page(client, "hartes-training")
     assert one(page, "h2", "comments-title").text == "3 Kommentare zu „hartes training“"
     items = comment_items(page)
@@ -77,7 +77,7 @@ def test_demo_commenters_are_returning_commenters(client, demo):
 
 
 def test_second_demo_post_has_a_deep_thread(client, demo):
-    """"zehn kilometer": replies to replies down to the depth limit, the deepest unanswerable."""
+    """ "zehn kilometer": replies to replies down to the depth limit, the deepest unanswerable."""
     page = _page(client, "zehn-kilometer")
     items = comment_items(page)
     depths = [int(li.classes[1].removeprefix("depth-")) for li in items]

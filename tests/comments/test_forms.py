@@ -83,7 +83,9 @@ def test_length_limits(post, field, length, ok):
 def test_email_length_limit(post):
     """100 characters of e-mail are fine, 101 are not."""
     assert _form(post, author_email="a" * 88 + "@example.net").is_valid()
-    assert "max_length" in _codes(_form(post, author_email="a" * 89 + "@example.net"), "author_email")
+    assert "max_length" in _codes(
+        _form(post, author_email="a" * 89 + "@example.net"), "author_email"
+    )
 
 
 def test_url_length_limit(post):

@@ -196,4 +196,3 @@ def test_one_subscription_per_comment_and_address(post):
     assert not subscription.is_confirmed
     with pytest.raises(IntegrityError), transaction.atomic():
         Subscription.objects.create(comment=comment, email="anna@example.net")
-

@@ -87,8 +87,12 @@ def test_author_gets_admin_links_for_a_held_comment(send, post, mailoutbox):
     [message] = mailoutbox
     assert message.to == [AUTHOR]
     assert message.subject == german("Please moderate: “%(title)s”") % {"title": "hartes training"}
-    admin_url = "http://testserver" + reverse("admin:comments_comment_change", args=[comment.pk])
-    assert admin_url in _links(message)
+    admin = "http://testserver" + reverse("admin:comments_comment_change", args=[comment.pk])
+    links = _links(message)
+    assert admin in links
+    for action in ("approve", "spam", "trash"):
+        url = reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+        assert f"http://testserver{url}" in links
     assert "Erster Kommentar" in message.body
 
 
@@ -139,8 +143,7 @@ def test_mail_failure_does_not_lose_the_comment(send, post, monkeypatch):
 
 
 def test_subscription_flow(send, approve, author_reply, post, mailoutbox):
-    """Confirmation first; nothing before it is confirmed; then one e-mail per approved reply
-    to the subscriber's own comment, with an unsubscribe link that needs no login."""
+    """Double opt-in, one e-mail per approved reply to one's own comment, then unsubscribe."""
     send(post, body="Was meint ihr?", notify="on")
     anna = Comment.objects.get()
     subscription = Subscription.objects.get()

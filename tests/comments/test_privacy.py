@@ -171,3 +171,18 @@ def test_same_address_same_avatar_different_address_different(site):
     stefan_avatars |= {c.avatar for c in post.comments.filter(author_name="Stefan")}
     assert len(stefan_avatars) == 1
     assert thomas.avatar not in stefan_avatars
+
+
+def test_remembered_details_reach_no_other_reader(site):
+    """Remembered details fill only their owner's form, never another reader's page."""
+    post, *_rest = site
+    other = Client()
+    other.get(post.get_absolute_url())  # the page is cached for anonymous readers now
+    commenter = Client()
+    send_comment(commenter, post, author_email="merk@example.net", remember="on")
+    mine = commenter.get(post.get_absolute_url())
+    assert select(mine, "input", id="id_author_email")[0].attrs["value"] == "merk@example.net"
+    for _again in range(2):
+        page = other.get(post.get_absolute_url())
+        assert "merk@example.net" not in page.content.decode()
+        assert _leaks(page) == []

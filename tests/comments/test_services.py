@@ -85,7 +85,7 @@ def test_previous_approval_rule_can_be_switched_off(client, post):
 
 
 def test_manual_approval_holds_everybody(client, post, returning):
-    """"Every comment must be approved": even a returning commenter is held."""
+    """ "Every comment must be approved": even a returning commenter is held."""
     _discussion(require_approval=True)
     assert _send_as_thomas(client, post).status == "pending"
 

@@ -557,8 +557,7 @@ def test_replytocom_for_nothing_repliable_is_the_plain_form(client, post, value)
 
 
 def test_reply_without_javascript_is_held_then_nested(client, post, thomas):
-    """A new visitor replies to Thomas without JavaScript, sees the reply held, and after
-    approval everybody sees it nested in Thomas's <ol class="children">."""
+    """Reply to Thomas without JavaScript: held for its author, then nested once approved."""
     page = client.get(f"{post.get_absolute_url()}?replytocom={thomas.pk}")
     parent_value = one(page, "input", id_="id_parent").attrs["value"]
     response = send_comment(
@@ -638,3 +637,70 @@ def test_sidebar_lists_recent_comments(client, post, thomas):
     assert thomas.get_absolute_url() in links
     assert held.get_absolute_url() not in links
     assert "Thomas" in sidebar.text
+
+
+# Order of the checks and odd input
+
+
+def test_closed_post_is_refused_before_the_fields_are_checked(client, post):
+    """As in WordPress, a closed post is refused (403) before missing fields are reported."""
+    Post.objects.filter(pk=post.pk).update(comments_open=False)
+    response = send_comment(client, post, author_name="", body=TEXT)
+    assert response.status_code == 403
+    assert CLOSED in response.content.decode()
+
+
+def test_errors_in_a_reply_keep_the_reply_target(client, post, thomas):
+    """A reply with a missing field comes back as a reply to the same comment."""
+    response = send_comment(client, post, parent=str(thomas.pk), author_email="", body=TEXT)
+    assert response.status_code == 400
+    assert one(response, "span", "reply-title-text").text == "Schreibe einen Kommentar zu Thomas"
+    assert one(response, "input", id_="id_parent").attrs["value"] == str(thomas.pk)
+    assert "hidden" not in one(response, "a", id_="cancel-comment-reply-link").attrs
+    assert textarea_value(response) == TEXT
+
+
+def test_logged_in_user_with_a_long_name_and_address_can_comment(client, post):
+    """Account data longer than the comment limits (name 245, e-mail 100) is no 500."""
+    editor = UserFactory(
+        username="redaktion",
+        is_staff=True,
+        first_name="V" * 150,
+        last_name="N" * 150,
+        email="r" * 95 + "@example.org",
+    )
+    client.force_login(editor)
+    response = client.post(_create_url(post), {"body": "lang"})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == "approved"
+    assert len(comment.author_name) <= 245
+    assert len(comment.author_email) <= 100
+
+
+@pytest.mark.parametrize("header", ["HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"])
+def test_garbage_forwarded_address_is_no_500(client, post, settings, header):
+    """Behind a proxy, a forged non-IP forwarding header does not break the form."""
+    settings.BEHIND_PROXY = True
+    response = client.post(
+        _create_url(post), form_data(), REMOTE_ADDR="10.0.0.1", **{header: "not-an-ip"}
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address in {"10.0.0.1", None}
+
+
+def test_real_captcha_round_trip(client, post, settings):
+    """Outside test mode: the picture's key travels in a signed cookie, its answer passes once."""
+    from captcha.models import CaptchaStore
+
+    settings.CAPTCHA_TEST_MODE = False
+    image = client.get(reverse("comments:captcha_image"))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert "no-store" in image["Cache-Control"]
+    answer = CaptchaStore.objects.get().response
+    assert send_comment(client, post, captcha="falsch").status_code == 400
+    assert send_comment(client, post, captcha=answer).status_code == 302
+    assert not CaptchaStore.objects.exists()
+    response = send_comment(client, post, captcha=answer, body="noch einmal", ip="203.0.113.8")
+    assert response.status_code == 400

@@ -1,0 +1,77 @@
+"""Whole-page cache for anonymous readers, invalidated by the content version (issue #6).
+
+A page is stored under the current content version (blog/site.py), the language and
+the full path. Any change readers can see bumps the version (blog/signals.py,
+comments/signals.py), so that the next request renders afresh: a stale page is never
+served after, say, a comment was approved, while saving a draft changes nothing.
+Entries also expire when the next scheduled post is due.
+
+Who never gets a cached page: logged-in users (a session cookie), commenters with a
+held comment or remembered details (their page differs), readers who unlocked a
+password-protected post, and any request other than GET/HEAD. Only 200 responses
+without cookies are stored.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+from .site import content_version, get_site_data
+
+PERSONAL_COOKIES = ("comment_pending", "comment_author", "postpass_")
+CACHED_QUERY_KEYS = {"s", "replytocom"}
+MAX_ENTRY_BYTES = 2 * 1024 * 1024
+
+
+def _is_personal(request) -> bool:
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    return any(name.startswith(PERSONAL_COOKIES) for name in request.COOKIES)
+
+
+def _cache_key(request) -> str:
+    path = request.get_full_path()
+    digest = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()[:32]
+    return f"page:{content_version()}:{get_language()}:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve and store whole pages for anonymous readers; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not settings.BLOG_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+        ):
+            return self.get_response(request)
+        if _is_personal(request) or not set(request.GET) <= CACHED_QUERY_KEYS:
+            response = self.get_response(request)
+            if "Cache-Control" not in response:
+                # This reader's page may differ from everybody else's.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key = _cache_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and len(response.content) <= MAX_ENTRY_BYTES
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            response["X-Page-Cache"] = "miss"
+            cache.set(key, response, timeout=get_site_data()["_max_age"])
+        return response

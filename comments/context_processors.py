@@ -1,0 +1,28 @@
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+
+from blog.site import content_version
+
+from .models import Comment
+
+RECENT_COMMENTS = 5
+
+
+def _recent_comments() -> list[dict]:
+    key = f"comments:recent:{content_version()}"
+    items = cache.get(key)
+    if items is None:
+        items = [
+            {"name": c.author_name, "post_title": c.post.title, "url": c.get_absolute_url()}
+            for c in Comment.objects.visible()
+            .on_public_posts()
+            .select_related("post")
+            .order_by("-created_at", "-id")[:RECENT_COMMENTS]
+        ]
+        cache.set(key, items, timeout=300)
+    return items
+
+
+def recent_comments(request):
+    """`recent_comments` for the sidebar widget: name, post title and link, cached."""
+    return {"recent_comments": SimpleLazyObject(_recent_comments)}

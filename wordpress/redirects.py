@@ -1,0 +1,184 @@
+"""Where WordPress's old addresses lead now (issue #5).
+
+Two kinds of old address reach us. Query strings on the home page (?p=123, ?cat=4,
+?feed=rss2 …) would otherwise show the home page, so they are answered before any
+view runs. Everything else (/feed/rss2/, /wp-content/uploads/…, /2020/01/slug/,
+/slug/, custom permalinks recorded at import, the admin's redirect table) is looked
+up only when the request would be a 404, so that no existing page is shadowed.
+"""
+
+import re
+
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from blog.models import Category, Post, Tag
+
+from .models import ImportedObject, Redirect
+
+Kind = ImportedObject.Kind
+HOME_PATHS = ("/", "/index.php")
+FEEDS = {
+    "rss2": "blog:feed",
+    "rss": "blog:feed",
+    "rdf": "blog:feed",
+    "atom": "blog:feed_atom",
+    "comments-rss2": "comments:feed",
+    "comments-atom": "comments:feed",
+}
+OLD_FEED_FILES = {
+    "/wp-rss2.php": "blog:feed",
+    "/wp-rss.php": "blog:feed",
+    "/wp-rdf.php": "blog:feed",
+    "/wp-atom.php": "blog:feed_atom",
+    "/wp-commentsrss2.php": "comments:feed",
+}
+FEED_NAMES = {"blog:feed", "blog:feed_atom", "blog:category_feed", "blog:tag_feed"}
+FEED_NAMES |= {"comments:feed", "comments:post_feed"}
+_FEED_SUFFIX = re.compile(r"^(?P<base>/(?:.*/)?)feed/(?:rss2|rss|rdf|atom)/?$")
+_POST_SUFFIX = re.compile(r"^(?P<base>/.+/)(?:comment-page-\d+|trackback|amp)/?$")
+_MONTH_AND_NAME = re.compile(r"^/(\d{4})/(\d{2})/([^/]+)/$")
+_POST_NAME = re.compile(r"^/([^/]+)/$")
+_NUMERIC = re.compile(r"^/archives/(\d+)/?$")
+_UPLOAD_SIZE = re.compile(r"-(\d+)x\d+(?=\.\w+$)")
+_DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?$")
+
+
+def _imported(kinds, wp_id: str) -> ImportedObject | None:
+    if not wp_id.isdigit():
+        return None
+    return ImportedObject.objects.of_kind(*kinds).filter(wp_id=int(wp_id)).first()
+
+
+def _content_url(wp_id: str, feed: bool = False) -> str:
+    """A post, page or attachment by its WordPress ID (they share one ID space)."""
+    row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
+    url = row.get_absolute_url() if row else ""
+    if url and feed and row.kind == Kind.POST:
+        return url + "feed/"
+    return url
+
+
+def _archive_url(value: str) -> str:
+    """?m=2020, ?m=202001, ?m=20200115 → the year, month or day archive."""
+    match = _DATE.match(value)
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    kwargs = {"year": int(year)}
+    name = "blog:archive_year"
+    if month:
+        kwargs["month"], name = int(month), "blog:archive_month"
+    if day:
+        kwargs["day"], name = int(day), "blog:archive_day"
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def query_target(request) -> str:
+    """The new address for WordPress's query-string links on the home page, or ""."""
+    params = request.GET
+    if request.path not in HOME_PATHS or not params or "s" in params:
+        return ""
+    feed = params.get("feed", "")
+    if params.get("p") or params.get("page_id") or params.get("attachment_id"):
+        wp_id = params.get("p") or params.get("page_id") or params.get("attachment_id")
+        return _content_url(wp_id, feed=bool(feed))
+    if params.get("cat"):
+        row = _imported([Kind.CATEGORY], params["cat"].split(",")[0])
+        if row is None or row.category is None:
+            return ""
+        category = row.category
+        return category.get_feed_url() if feed else category.get_absolute_url()
+    if params.get("tag") or params.get("category_name"):
+        model = Tag if params.get("tag") else Category
+        slug = re.split(r"[,+ ]", params.get("tag") or params["category_name"])[0]
+        obj = model.objects.filter(slug=slug.rstrip("/").rsplit("/", 1)[-1]).first()
+        if obj is None:
+            return ""
+        return obj.get_feed_url() if feed else obj.get_absolute_url()
+    if params.get("author"):
+        row = _imported([Kind.AUTHOR], params["author"])
+        return row.get_absolute_url() if row else ""
+    if params.get("name"):
+        post = Post.objects.listed_for(request.user).filter(slug=params["name"]).first()
+        return post.get_absolute_url() if post else ""
+    if params.get("m"):
+        return _archive_url(params["m"])
+    if params.get("paged", "").isdigit() and int(params["paged"]) > 1:
+        return reverse("blog:post_list_page", kwargs={"page": int(params["paged"])})
+    if feed in FEEDS:
+        return reverse(FEEDS[feed])
+    return ""
+
+
+def _resolves_to(path: str, names: set[str] | None = None) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name != "blog:page_detail" if names is None else match.view_name in names
+
+
+def _upload_target(path: str) -> str:
+    """An upload by its old path; WordPress's resized copies (-300x200) find the image."""
+    row = ImportedObject.objects.of_kind(Kind.ATTACHMENT).filter(old_path=path).first()
+    width = None
+    if row is None:
+        size = _UPLOAD_SIZE.search(path)
+        if size is None and "-scaled." not in path:
+            return ""
+        width = int(size.group(1)) if size else None
+        original = _UPLOAD_SIZE.sub("", path)
+        scaled = re.sub(r"(\.\w+)$", r"-scaled\1", original)
+        candidates = [original, scaled, original.replace("-scaled.", ".")]
+        rows = ImportedObject.objects.of_kind(Kind.ATTACHMENT).filter(old_path__in=candidates)
+        row = rows.select_related("media").first()
+    if row is None:
+        return ""
+    media = row.media
+    if media is not None and width:
+        fitting = [v for v in media.variants.values() if v["width"] >= width]
+        if fitting:
+            from django.core.files.storage import default_storage
+
+            return default_storage.url(min(fitting, key=lambda v: v["width"])["name"])
+    return row.get_absolute_url()
+
+
+def _post_by_slug(request, slug: str) -> str:
+    post = Post.objects.reachable_by(request.user).filter(slug=slug).first()
+    return post.get_absolute_url() if post else ""
+
+
+def not_found_target(request) -> str:
+    """The new address for a path that would be a 404 here, or ""; see the module docstring."""
+    path = request.path
+    redirect = Redirect.objects.filter(old_path__in=[request.get_full_path(), path]).first()
+    if redirect is not None:
+        return redirect.new_path
+    row = ImportedObject.objects.filter(old_path=path).exclude(old_path="").first()
+    if row is not None:
+        return row.get_absolute_url()
+    if "/wp-content/uploads/" in path or path.startswith("/files/"):
+        return _upload_target(path)
+    if path in OLD_FEED_FILES:
+        return reverse(OLD_FEED_FILES[path])
+    if path.startswith("/index.php/"):
+        return path.removeprefix("/index.php")
+    for pattern, names in ((_FEED_SUFFIX, FEED_NAMES), (_POST_SUFFIX, None)):
+        match = pattern.match(path)
+        if match:
+            base = match.group("base")
+            target = base + "feed/" if pattern is _FEED_SUFFIX else base
+            if pattern is _FEED_SUFFIX and path.rstrip("/").endswith("atom") and base == "/":
+                target = reverse("blog:feed_atom")
+            return target if _resolves_to(target, names) else ""
+    match = _NUMERIC.match(path)
+    if match:
+        return _content_url(match.group(1))
+    match = _MONTH_AND_NAME.match(path) or _POST_NAME.match(path)
+    if match:
+        return _post_by_slug(request, match.groups()[-1])
+    return ""
