@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test check lint format messages collectstatic deploy-check
+.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-import
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,12 @@ check: lint deploy-check
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*'
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --locale de --ignore '.venv/*'
+
+# Throughput, latency, queries and the write path on a benchmark database (bench/run.py).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The WordPress import (issue #5): 1,000 posts and 20,000 comments into a throwaway
+# database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
+bench-import: install
+	$(PY) -m wordpress.bench $(BENCH_ARGS)

@@ -27,7 +27,7 @@ class LatestPostsFeed(Feed):
         return "/"
 
     def posts(self, obj):
-        return Post.objects.listed_for(None).for_listing()
+        return Post.objects.listed_for(None).for_feed()
 
     def items(self, obj=None):
         return self.posts(obj)[:FEED_SIZE]

@@ -1,5 +1,7 @@
 """Request helpers shared by the apps."""
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -14,6 +16,15 @@ def client_ip(request) -> str | None:
             request.META.get("HTTP_X_REAL_IP")
             or request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1]
         )
-        if forwarded.strip():
+        if _valid(forwarded.strip()):
             return forwarded.strip()
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _valid(remote) else None
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True

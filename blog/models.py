@@ -121,7 +121,18 @@ class PostQuerySet(models.QuerySet):
         return self.listed_for(user)
 
     def for_listing(self):
-        """What a list of posts shows: author, categories and tags without a query per post."""
+        """What a list of posts shows: author and categories without a query per post.
+
+        The long text columns a list never shows are left in the database.
+        """
+        return (
+            self.select_related("author")
+            .prefetch_related("categories")
+            .defer("body", "body_html", "search_text", "excerpt")
+        )
+
+    def for_feed(self):
+        """What a feed shows: the full HTML, author, categories and tags."""
         return self.select_related("author").prefetch_related("categories", "tags")
 
 
@@ -217,11 +228,22 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        local = timezone.localtime(self.published_at)
-        return reverse(
-            "blog:post_detail",
-            kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
-        )
+        # Memoised per instance and date/slug: lists ask for it several times per post.
+        key = (self.published_at, self.slug)
+        cached = self.__dict__.get("_url")
+        if cached is None or cached[0] != key:
+            local = timezone.localtime(self.published_at)
+            url = reverse(
+                "blog:post_detail",
+                kwargs={
+                    "year": local.year,
+                    "month": local.month,
+                    "day": local.day,
+                    "slug": self.slug,
+                },
+            )
+            cached = self.__dict__["_url"] = (key, url)
+        return cached[1]
 
     @property
     def is_published(self) -> bool:

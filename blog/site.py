@@ -134,9 +134,11 @@ def _max_age(now, next_scheduled) -> int:
 
 def get_site_data() -> dict:
     """The page-frame data for the current content version, from the cache if possible."""
-    key = f"blog:site-data:{content_version()}"
+    version = content_version()
+    key = f"blog:site-data:{version}"
     data = cache.get(key)
     if data is None:
         data = build_site_data()
+        data["version"] = version
         cache.set(key, data, timeout=data["_max_age"])
     return data

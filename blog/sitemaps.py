@@ -30,9 +30,11 @@ class CategorySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Category.objects.annotate(
-            last=Max("posts__updated_at", filter=public_q("posts__"))
-        ).filter(last__isnull=False).order_by("path")
+        return (
+            Category.objects.annotate(last=Max("posts__updated_at", filter=public_q("posts__")))
+            .filter(last__isnull=False)
+            .order_by("path")
+        )
 
     def lastmod(self, item):
         return item.last

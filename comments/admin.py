@@ -58,6 +58,15 @@ class PrivacyForm(forms.Form):
     )
 
 
+def _confirmed_for(request, email: str) -> bool:
+    """Whether the erasure of exactly this address was confirmed on the previous page.
+
+    The confirmation carries the address it was shown for, so that changing the
+    address on the confirmation page asks again instead of erasing another person.
+    """
+    return request.POST.get("confirm", "").strip().casefold() == email.casefold()
+
+
 def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
@@ -350,7 +359,7 @@ class CommentAdmin(admin.ModelAdmin):
                 return response
             if action == "export":
                 context["export"] = privacy.export_personal_data(email)
-            elif action == "erase" and request.POST.get("confirm") == "yes":
+            elif action == "erase" and _confirmed_for(request, email):
                 count = privacy.erase_personal_data(
                     email, remove_text=form.cleaned_data["remove_text"]
                 )

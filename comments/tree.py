@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings
+from .render import render_thread
 from .services import comments_open, is_privileged
 
 PENDING_COOKIE = "comment_pending"
@@ -167,8 +168,12 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         ) % {"count": count, "title": post.title}
     else:
         heading = ""
+    avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
     return {
         "thread": thread,
+        "thread_html": render_thread(
+            thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open
+        ),
         "comment_heading": heading,
         "comments_open": is_open,
         "comment_form": form,
@@ -180,7 +185,6 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         "needs_captcha": form is not None and form.is_anonymous,
         "is_author_replying": is_privileged(request.user, post),
         "comment_action": reverse("comments:comment_create", kwargs={"post_id": post.pk}),
-        "avatar_prefix": reverse("comments:avatar", kwargs={"key": "0"})[:-5],
     }
 
 

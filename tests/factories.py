@@ -141,6 +141,23 @@ def image_upload(name="bild.jpg", **kwargs):
     return SimpleUploadedFile(name, image_bytes(**kwargs), f"image/{fmt.lower()}")
 
 
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width × height pixels: a decompression bomb.
+
+    The data is that of a 1 × 1 image; Pillow reads the size from the header and must
+    refuse the file before decoding anything (no gigabytes of pixels in the test).
+    """
+    import struct
+    import zlib
+
+    data = bytearray(image_bytes(size=(1, 1), fmt="PNG"))
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[ihdr : ihdr + 17]))
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
+    return bytes(data)
+
+
 class MediaFactory(factory.django.DjangoModelFactory):
     """An image in the media library, 1200 × 800 px, uploaded as a JPEG."""
 

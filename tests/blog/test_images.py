@@ -2,8 +2,6 @@
 only real images, no bombs or oversized files, no EXIF, resized variants and srcset."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,23 +11,16 @@ from PIL import ExifTags, Image
 
 from blog import images
 from blog.models import Media
-from tests.factories import MediaFactory, PostFactory, gps_exif, image_bytes, image_upload
+from tests.factories import (
+    MediaFactory,
+    PostFactory,
+    gps_exif,
+    image_bytes,
+    image_upload,
+    png_claiming,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims width × height pixels (a decompression bomb).
-
-    The image data is that of a 1 × 1 image; Pillow reads the size from the header and
-    must refuse the file before it tries to decode anything.
-    """
-    data = bytearray(image_bytes(size=(1, 1), fmt="PNG"))
-    ihdr = data.index(b"IHDR")
-    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
-    crc = zlib.crc32(bytes(data[ihdr : ihdr + 17]))
-    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
-    return bytes(data)
 
 
 def _stored(name: str) -> tuple[bytes, Image.Image]:
@@ -74,7 +65,7 @@ def test_svg_is_refused():
 )
 def test_decompression_bomb_is_refused_with_a_clear_message(size):
     """A small file claiming a huge image is refused by its size, before decoding."""
-    data = _png_claiming(*size)
+    data = png_claiming(*size)
     assert len(data) < 200
     error = _refusal(data)
     assert error.code in ("image_bomb", "image_pixels")

@@ -355,7 +355,11 @@ def _protected_requests(comment):
         ],
         ("get", privacy, {}),
         ("post", privacy, {"email": "gerda@example.net", "action": "export_json"}),
-        ("post", privacy, {"email": "gerda@example.net", "action": "erase", "confirm": "yes"}),
+        (
+            "post",
+            privacy,
+            {"email": "gerda@example.net", "action": "erase", "confirm": "gerda@example.net"},
+        ),
     ]
 
 

@@ -15,6 +15,11 @@ from tests.factories import CommentFactory, ReplyFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _days_ago(days: float) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 

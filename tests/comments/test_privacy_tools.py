@@ -17,6 +17,12 @@ from tests.factories import CommentFactory, ReplyFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 ANNA = "anna@example.net"
 ANNA_NAMES = {"Anonym", "Anonymous"}  # "Anonym" once the German catalogue has the string
 
@@ -252,11 +258,11 @@ def test_admin_erases_only_after_confirmation(admin_client, people):
     """The first "Anonymise" asks (2 comments); the second erases and returns to the page."""
     url = reverse("admin:comments_comment_privacy")
     response = admin_client.post(url, {"email": ANNA, "action": "erase"})
-    assertContains(response, '<input type="hidden" name="confirm" value="yes">', html=True)
+    assertContains(response, f'<input type="hidden" name="confirm" value="{ANNA}">', html=True)
     assert Comment.objects.filter(author_email__iexact=ANNA).count() == 2
 
     response = admin_client.post(
-        url, {"email": ANNA, "action": "erase", "confirm": "yes", "remove_text": "on"}
+        url, {"email": ANNA, "action": "erase", "confirm": ANNA, "remove_text": "on"}
     )
 
     assertRedirects(response, url, fetch_redirect_response=False)
@@ -265,11 +271,25 @@ def test_admin_erases_only_after_confirmation(admin_client, people):
     assert ANNA not in _dump()
 
 
+def test_admin_confirmation_is_for_one_address_only(admin_client, people):
+    """Changing the address on the confirmation page asks again instead of erasing."""
+    url = reverse("admin:comments_comment_privacy")
+    response = admin_client.post(
+        url, {"email": "thomas@example.org", "action": "erase", "confirm": ANNA}
+    )
+    assert response.status_code == 200
+    assertContains(
+        response, '<input type="hidden" name="confirm" value="thomas@example.org">', html=True
+    )
+    assert Comment.objects.get(pk=people["thomas"].pk).author_email == "thomas@example.org"
+    assert Comment.objects.filter(author_email__iexact=ANNA).count() == 2
+
+
 def test_admin_privacy_page_needs_an_email_address(admin_client, people):
     """Without a valid address the form shows an error and nothing is erased."""
     response = admin_client.post(
         reverse("admin:comments_comment_privacy"),
-        {"email": "kein-address", "action": "erase", "confirm": "yes"},
+        {"email": "kein-address", "action": "erase", "confirm": "kein-address"},
     )
     assertContains(response, 'class="errorlist"')
     assert Comment.objects.filter(author_email__iexact=ANNA).count() == 2

@@ -1,0 +1,353 @@
+"""`make bench`: how fast the blog serves and takes comments (issue #6).
+
+Builds a separate benchmark database (bench/data.py), starts the production server
+(gunicorn, DEBUG off) on 127.0.0.1, and measures for the home page, "hartes training"
+and the posts with 0/10/100/1,000 comments: requests/s and latency p50/p99 at
+concurrency 1 and 8, HTML bytes and SQL queries per page, once with the page cache off
+and once on. Then the write path: comments posted per second through the form and the
+time to approve 1,000 comments with the admin's bulk action.
+
+Load goes to 127.0.0.1 only, bounded in time. wrk is used when installed, else a small
+threaded client. Results: a table on stdout and bench/out/results.json.
+
+Options: --seconds N per measurement (default 5), --quick (fewer pages, 2 s).
+DATABASE_URL=… runs it against PostgreSQL (the database is emptied first!).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+WORDPRESS = {
+    # Measured on a machine like ours (issue #6): requests/s at 8 concurrent clients.
+    "1000 comments": 11.0,
+    "home": 115.0,
+    "hartes training": 115.0,
+}
+
+
+def _env(page_cache: bool) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY", "benchmark-only-key-" + "x" * 40),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "BLOG_PAGE_CACHE": "1" if page_cache else "0",
+            "CAPTCHA_TEST_MODE": "1",  # the write-path benchmark posts through the form
+        }
+    )
+    if not env.get("DATABASE_URL"):
+        env["DJANGO_SQLITE_PATH"] = str(OUT / "bench.sqlite3")
+    return env
+
+
+def _setup_django(page_cache: bool) -> None:
+    os.environ.update(_env(page_cache))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def build_database() -> dict:
+    from django.core.management import call_command
+
+    from bench import data
+
+    if not os.environ.get("DATABASE_URL"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(OUT / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return data.build(stdout=lambda line: print(line, flush=True))
+
+
+def count_queries(pages: dict) -> dict:
+    """SQL queries and HTML bytes per page, in-process, page cache off, frame cache warm."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    result = {}
+    with override_settings(BLOG_PAGE_CACHE=False):
+        for name, url in pages.items():
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            result[name] = {"queries": len(ctx.captured_queries), "bytes": len(response.content)}
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(page_cache: bool) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = _env(page_cache)
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    env["GUNICORN_LOG_LEVEL"] = "warning"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/robots.txt", timeout=2).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _wrk(url: str, connections: int, seconds: int) -> dict:
+    threads = min(connections, 2)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label):
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _python_load(url: str, connections: int, seconds: int) -> dict:
+    """A small threaded client for machines without wrk (keep-alive-less, so slower)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker():
+        nonlocal errors
+        while time.monotonic() < stop:
+            begin = time.perf_counter()
+            try:
+                urllib.request.urlopen(url, timeout=30).read()
+                ok = True
+            except OSError:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - begin) * 1000)
+                errors += not ok
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": statistics.median(latencies) if latencies else None,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] if latencies else None,
+        "errors": errors,
+    }
+
+
+def load(url: str, connections: int, seconds: int) -> dict:
+    if shutil.which("wrk"):
+        return _wrk(url, connections, seconds)
+    return _python_load(url, connections, seconds)
+
+
+def measure_reads(pages: dict, seconds: int) -> dict:
+    results = {}
+    for page_cache in (False, True):
+        proc, base = start_server(page_cache)
+        try:
+            label = "cache on" if page_cache else "cache off"
+            for name, url in pages.items():
+                urllib.request.urlopen(base + url).read()  # warm the worker caches
+                for connections in (1, 8):
+                    figures = load(base + url, connections, seconds)
+                    results.setdefault(name, {})[f"{label} c{connections}"] = figures
+                    print(
+                        f"  {label:9} c={connections} {name:16} {figures['rps']:9.1f} req/s",
+                        flush=True,
+                    )
+        finally:
+            stop_server(proc)
+    return results
+
+
+def measure_writes(comment_count: int = 200, approve_count: int = 1000) -> dict:
+    """Comments posted per second through the form, and one bulk approval of 1,000."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from blog.models import Post
+    from comments.models import Comment
+
+    post = Post.objects.get(slug="kommentare-10")
+    url = reverse("comments:comment_create", kwargs={"post_id": post.pk})
+    client = Client(HTTP_HOST="127.0.0.1")
+    begin = time.perf_counter()
+    for n in range(comment_count):
+        response = client.post(
+            url,
+            {
+                "body": f"Kommentar Nummer {n}: schöne grüße und danke für den beitrag.",
+                "author_name": f"Leser {n}",
+                "author_email": f"leser{n}@example.invalid",
+                "captcha": "passed",
+            },
+            REMOTE_ADDR=f"10.0.{n // 250}.{n % 250 + 1}",
+        )
+        assert response.status_code == 302, response.status_code
+    posted = time.perf_counter() - begin
+
+    ids = [str(pk) for pk in Comment.objects.pending().values_list("pk", flat=True)]
+    while len(ids) < approve_count:
+        extra = Comment.objects.create(
+            post=post,
+            author_name="Stapel",
+            author_email="stapel@example.invalid",
+            body=f"stapel {len(ids)}",
+            status=Comment.Status.PENDING,
+        )
+        ids.append(str(extra.pk))
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser("bench-admin", "", "x" * 20)
+    staff = Client(HTTP_HOST="127.0.0.1")
+    staff.force_login(admin)
+    # As the author does it: filter "pending", "select all", then the bulk action.
+    changelist = reverse("admin:comments_comment_changelist") + "?status=pending"
+    assert Comment.objects.pending().count() == len(ids)
+    with override_settings(DEBUG=False):
+        begin = time.perf_counter()
+        response = staff.post(
+            changelist,
+            {"action": "approve", "select_across": "1", "index": "0", "_selected_action": ids[:1]},
+        )
+        approved = time.perf_counter() - begin
+    assert not Comment.objects.pending().exists()
+    assert response.status_code == 302, response.status_code
+    return {
+        "comments_posted": comment_count,
+        "comments_per_second": comment_count / posted,
+        "approve_count": len(ids),
+        "approve_seconds": approved,
+    }
+
+
+def table(results: dict) -> str:
+    lines = [
+        f"{'page':16} {'queries':>7} {'KB':>6} "
+        f"{'off c1':>8} {'off c8':>8} {'p50/p99 ms (off c8)':>20} {'on c8':>9} {'vs WP off/on':>14}"
+    ]
+    for name, figures in results["pages"].items():
+        reads = results["reads"].get(name, {})
+        off1 = reads.get("cache off c1", {}).get("rps", 0)
+        off8 = reads.get("cache off c8", {})
+        on8 = reads.get("cache on c8", {}).get("rps", 0)
+        wp = WORDPRESS.get(name if name != "hartes training" else "hartes training")
+        ratio = f"{off8.get('rps', 0) / wp:5.1f}×/{on8 / wp:5.0f}×" if wp else ""
+        lat = f"{off8.get('p50_ms') or 0:.1f}/{off8.get('p99_ms') or 0:.1f}"
+        lines.append(
+            f"{name:16} {figures['queries']:7} {figures['bytes'] / 1024:6.1f} "
+            f"{off1:8.1f} {off8.get('rps', 0):8.1f} {lat:>20} {on8:9.1f} {ratio:>14}"
+        )
+    writes = results.get("writes")
+    if writes:
+        lines.append(
+            f"\nwrite path: {writes['comments_per_second']:.1f} comments/s through the form "
+            f"(moderation on); {writes['approve_count']} comments approved in "
+            f"{writes['approve_seconds']:.2f} s by the admin bulk action"
+        )
+    lines.append(
+        "WordPress reference (issue #6, same kind of machine): 1,000-comment post 8–11 req/s,"
+        " home and short post 70–115 req/s at 8 clients; ratios use the upper figures."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    seconds = 2 if args.quick else args.seconds
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.chdir(ROOT)
+    _setup_django(page_cache=False)
+    pages = build_database()
+    if args.quick:
+        pages = {
+            k: v for k, v in pages.items() if k in ("home", "hartes training", "1000 comments")
+        }
+    results = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+            "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
+            "load_tool": "wrk" if shutil.which("wrk") else "python threads",
+        },
+        "seconds_per_measurement": seconds,
+        "pages": count_queries(pages),
+    }
+    print("reads (gunicorn, DEBUG off):", flush=True)
+    results["reads"] = measure_reads(pages, seconds)
+    results["writes"] = measure_writes()
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print()
+    print(table(results))
+    print(f"\nresults: {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
