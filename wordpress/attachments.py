@@ -151,6 +151,12 @@ def store(info: AttachmentInfo, source: Path, *, user) -> StoredFile:
         return StoredFile(media=media, names=names)
     if suffix in COPY_EXTENSIONS:
         with source.open("rb") as fh:
-            name = default_storage.save(f"{STORAGE_FOLDER}/{info.rel}", File(fh))
+            # Our own export names these files "wordpress/…" already.
+            name = (
+                info.rel
+                if info.rel.startswith(f"{STORAGE_FOLDER}/")
+                else f"{STORAGE_FOLDER}/{info.rel}"
+            )
+            name = default_storage.save(name, File(fh))
         return StoredFile(file=name, names=[name])
     return StoredFile(problem=f"files of type {suffix or '(none)'} are not copied")

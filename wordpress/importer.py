@@ -10,7 +10,6 @@ a transaction that is rolled back, with files written to memory only.
 """
 
 import contextlib
-import ipaddress
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,22 +19,18 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.management.color import no_style
-from django.core.validators import EmailValidator, URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from blog.models import Category, Page, Post, Tag
+from blog.site import bump_content_version
 from blog.slugs import german_slugify
-from comments.models import EMAIL_MAX, NAME_MAX, URL_MAX, Comment
-from comments.services import recount
 
 from . import attachments, content
-from .comment_text import comment_markdown
+from .comment_import import CommentImporter
 from .middleware import REMAPPED_KEY
 from .models import ImportedObject
 from .wxr import Author, Channel, Item, Term, WXRError, read_wxr
@@ -49,15 +44,6 @@ POST_STATUSES = {
     "pending": (Post.Status.DRAFT, Post.Visibility.PUBLIC),
 }
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
-COMMENT_STATUSES = {
-    "1": Comment.Status.APPROVED,
-    "approve": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "hold": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-}
-_email = EmailValidator()
-_url = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
@@ -76,29 +62,6 @@ class Report:
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"line {line}: {message}" if line else message)
-
-
-def _clean_email(value: str) -> str:
-    try:
-        _email(value)
-    except ValidationError:
-        return ""
-    return value if len(value) <= EMAIL_MAX else ""
-
-
-def _clean_url(value: str) -> str:
-    try:
-        _url(value)
-    except ValidationError:
-        return ""
-    return value if len(value) <= URL_MAX else ""
-
-
-def _clean_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def _decoded_path(url: str) -> str:
@@ -125,6 +88,7 @@ class Importer:
         self.terms: list[Term] = []
         self.attachments: dict[int, attachments.AttachmentInfo] = {}
         self.stored_files: list[str] = []
+        self.max_comment_id = 0
 
     # --- the two passes ----------------------------------------------------------------
 
@@ -132,18 +96,20 @@ class Importer:
         if self.media_dir is not None and not self.media_dir.is_dir():
             raise WXRError(f"the media folder {self.media_dir} does not exist")
         self._scan()
-        storage = {}
+        storage = contextlib.nullcontext()
         if self.dry_run:
             memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-            storage = {"STORAGES": {**settings.STORAGES, "default": memory}}
+            storage = override_settings(STORAGES={**settings.STORAGES, "default": memory})
         try:
-            with override_settings(**storage), transaction.atomic():
+            with storage, transaction.atomic():
                 self._load_mapping()
                 self._import_authors()
                 self._import_terms()
                 self._import_attachments()
                 self._import_items()
-                self._reset_comment_sequence()
+                self.comments.reset_sequence()
+                # Comments are written without signals: refresh cached pages once.
+                transaction.on_commit(bump_content_version)
                 transaction.on_commit(lambda: cache.delete(REMAPPED_KEY))
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -164,6 +130,8 @@ class Importer:
                 self.report.channel = record
             elif isinstance(record, Item):
                 self.report.items += 1
+                for c in record.comments:
+                    self.max_comment_id = max(self.max_comment_id, c.wp_id)
                 if record.post_type == "attachment":
                     self.attachments[record.wp_id] = attachments.attachment_info(record)
         if reader.dropped_bytes:
@@ -181,6 +149,14 @@ class Importer:
         self.mapped_comments = dict(
             ImportedObject.objects.of_kind(Kind.COMMENT).values_list("wp_id", "comment_id")
         )
+        self.users_by_wp_id: dict[int, object] = {}
+        self.comments = CommentImporter(
+            self.report,
+            mapped=self.mapped_comments,
+            users_by_wp_id=self.users_by_wp_id,
+            authors=self.authors,
+            max_wp_id=self.max_comment_id,
+        )
 
     def _remember(self, kind, wp_id, obj=None, **extra) -> ImportedObject | None:
         if wp_id is None:
@@ -194,7 +170,6 @@ class Importer:
 
     def _import_authors(self) -> None:
         self.users: dict[str, object] = {}
-        self.users_by_wp_id: dict[int, object] = {}
         for author in self.authors.values():
             self._user(author.login, author)
 
@@ -370,7 +345,6 @@ class Importer:
 
     def _import_items(self) -> None:
         self.waiting_pages: dict[int, list[Item]] = {}
-        self.used_explicit_pk = False
         done = 0
         for record in read_wxr(self.path):
             if not isinstance(record, Item):
@@ -391,6 +365,9 @@ class Importer:
 
     def _import_item(self, item: Item) -> None:
         if item.post_type == "attachment":
+            new = [c for c in item.comments if c.wp_id not in self.mapped_comments]
+            if new:
+                self.report.skipped["comments on attachment pages"] += len(new)
             return
         if item.post_type not in ("post", "page"):
             self.report.skipped[f"items of type “{item.post_type}”"] += 1
@@ -405,7 +382,7 @@ class Importer:
         if row is not None:
             self.report.existing[label] += 1
             if kind == Kind.POST and row.post is not None:
-                self._import_comments(item, row.post)
+                self.comments.run(item, row.post)
             elif item.comments and kind == Kind.PAGE:
                 self._skip_page_comments(item)
             return
@@ -495,7 +472,7 @@ class Importer:
             data={"thumbnail": int(thumbnail)} if featured and thumbnail.isdigit() else {},
         )
         self.report.created["posts"] += 1
-        self._import_comments(item, post)
+        self.comments.run(item, post)
 
     def _featured_image(self, item: Item):
         """The media library image WordPress showed as the post's thumbnail, if imported."""
@@ -546,108 +523,3 @@ class Importer:
         new = [c for c in item.comments if c.wp_id not in self.mapped_comments]
         if new:
             self.report.skipped["comments on pages (pages take no comments here)"] += len(new)
-
-    # --- comments --------------------------------------------------------------------------
-
-    def _import_comments(self, item: Item, post: Post) -> None:
-        """The post's new comments, parents before replies, with WordPress's IDs as pk."""
-        kept: dict[int, object] = {}
-        skipped_parent: dict[int, int] = {}
-        for c in item.comments:
-            if c.wp_id in self.mapped_comments:
-                self.report.existing["comments"] += 1
-                continue
-            reason = self._comment_skip_reason(c)
-            if reason:
-                self.report.skipped[reason] += 1
-                skipped_parent[c.wp_id] = c.parent
-            else:
-                kept[c.wp_id] = c
-        if not kept:
-            return
-
-        def parent_of(c) -> int:
-            parent, seen = c.parent, set()
-            # Replies to skipped comments move up, as replies to deleted ones do here.
-            while parent in skipped_parent and parent not in seen:
-                seen.add(parent)
-                parent = skipped_parent[parent]
-            return parent
-
-        children: dict[int, list] = {}
-        for c in kept.values():
-            children.setdefault(parent_of(c), []).append(c)
-        order = []
-        stack = [c for p, cs in children.items() if p not in kept for c in cs]
-        while stack:
-            c = stack.pop()
-            order.append(c)
-            stack.extend(children.get(c.wp_id, []))
-        if len(order) < len(kept):
-            self.report.warn(item.line, "comments whose replies form a loop were put at the top")
-            placed = {c.wp_id for c in order}
-            order += [c for c in kept.values() if c.wp_id not in placed]
-
-        taken = set(Comment.objects.filter(pk__in=list(kept)).values_list("pk", flat=True))
-        # Replies in this file to comments of an earlier import.
-        earlier = Comment.objects.in_bulk(
-            [self.mapped_comments[p] for p in children if self.mapped_comments.get(p)]
-        )
-        created: dict[int, Comment] = {}
-        post_author_wp_id = getattr(self.authors.get(item.creator), "wp_id", None)
-        rows = []
-        for c in order:
-            parent_wp = parent_of(c)
-            parent = created.get(parent_wp) or earlier.get(self.mapped_comments.get(parent_wp))
-            if parent_wp and parent is None and parent_wp in kept:
-                parent = None  # its parent came later in a loop: top level
-            user = self.users_by_wp_id.get(c.user_id) if c.user_id else None
-            if c.user_id and c.user_id == post_author_wp_id:
-                user = post.author
-            comment = Comment(
-                pk=None if c.wp_id in taken else c.wp_id,
-                post=post,
-                parent=parent,
-                author_name=(content.plain_title(c.author) or "Anonym")[:NAME_MAX],
-                author_email=_clean_email(c.email),
-                author_url=_clean_url(c.url),
-                body=comment_markdown(c.content),
-                status=COMMENT_STATUSES[c.approved],
-                created_at=c.date or post.published_at,
-                ip_address=_clean_ip(c.ip),
-                user=user,
-                replies_notified=True,
-            )
-            comment.save(force_insert=True)
-            self.used_explicit_pk = self.used_explicit_pk or c.wp_id not in taken
-            created[c.wp_id] = comment
-            self.mapped_comments[c.wp_id] = comment.pk
-            rows.append(ImportedObject(kind=Kind.COMMENT, wp_id=c.wp_id, comment=comment))
-        ImportedObject.objects.bulk_create(rows)
-        self.report.created["comments"] += len(created)
-        remapped = sum(1 for wp_id, c in created.items() if c.pk != wp_id)
-        if remapped:
-            self.report.converted["comments with a new ID (their old one was taken)"] += remapped
-        recount(post)
-
-    @staticmethod
-    def _comment_skip_reason(c) -> str:
-        if c.type in ("pingback", "trackback"):
-            return f"{c.type}s"
-        if c.type not in ("", "comment"):
-            return f"comments of type “{c.type}”"
-        if c.approved in ("trash", "post-trashed"):
-            return "comments in the trash"
-        if c.approved not in COMMENT_STATUSES:
-            return f"comments with status “{c.approved}”"
-        return ""
-
-    def _reset_comment_sequence(self) -> None:
-        """Comments were created with explicit IDs: move PostgreSQL's sequence past them."""
-        if not self.used_explicit_pk:
-            return
-        statements = connection.ops.sequence_reset_sql(no_style(), [Comment])
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)

@@ -49,10 +49,21 @@ def _imported(kinds, wp_id: str) -> ImportedObject | None:
     return ImportedObject.objects.of_kind(*kinds).filter(wp_id=int(wp_id)).first()
 
 
-def _content_url(wp_id: str, feed: bool = False) -> str:
-    """A post, page or attachment by its WordPress ID (they share one ID space)."""
+def _content_url(request, wp_id: str, feed: bool = False) -> str:
+    """A post, page or attachment by its WordPress ID (they share one ID space).
+
+    Only what the reader may open: a draft's address is not given away.
+    """
     row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
-    url = row.get_absolute_url() if row else ""
+    if row is None:
+        return ""
+    if row.kind == Kind.POST:
+        visible = Post.objects.reachable_by(request.user).filter(pk=row.post_id).exists()
+    elif row.kind == Kind.PAGE:
+        visible = row.page is not None and (row.page.is_published or request.user.is_staff)
+    else:
+        visible = True
+    url = row.get_absolute_url() if visible else ""
     if url and feed and row.kind == Kind.POST:
         return url + "feed/"
     return url
@@ -84,7 +95,7 @@ def query_target(request) -> str:
     feed = params.get("feed", "")
     if params.get("p") or params.get("page_id") or params.get("attachment_id"):
         wp_id = params.get("p") or params.get("page_id") or params.get("attachment_id")
-        return _content_url(wp_id, feed=bool(feed))
+        return _content_url(request, wp_id, feed=bool(feed))
     if params.get("cat"):
         row = _imported([Kind.CATEGORY], params["cat"].split(",")[0])
         if row is None or row.category is None:
@@ -177,7 +188,7 @@ def not_found_target(request) -> str:
             return target if _resolves_to(target, names) else ""
     match = _NUMERIC.match(path)
     if match:
-        return _content_url(match.group(1))
+        return _content_url(request, match.group(1))
     match = _MONTH_AND_NAME.match(path) or _POST_NAME.match(path)
     if match:
         return _post_by_slug(request, match.groups()[-1])

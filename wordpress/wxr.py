@@ -11,6 +11,7 @@ other taxonomies), one `Channel` (before the first item) and `Item`s.
 """
 
 import datetime
+import functools
 import html
 import re
 import zoneinfo
@@ -139,6 +140,7 @@ class _LineReader:
         return b""
 
 
+@functools.cache  # a file has a few dozen distinct tags, read hundreds of thousands of times
 def _name(tag: str) -> str:
     """ "{namespace}local" as "prefix:local" (wp:, excerpt:, content:, dc:), any WXR version."""
     if not tag.startswith("{"):
@@ -349,8 +351,9 @@ class WXRReader:
                 depth += 1
                 name = _name(element.tag)
                 if depth == 1 and name != "rss":
+                    local = name.rsplit("}", 1)[-1]
                     raise WXRError(
-                        f"this is not a WordPress export: the document is <{name}>, not <rss>",
+                        f"this is not a WordPress export: the document is <{local}>, not <rss>",
                         source.line,
                     )
                 if depth == 2 and name == "channel":

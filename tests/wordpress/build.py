@@ -160,9 +160,7 @@ def wxr(*items, authors=None, terms="", version="1.2") -> str:
     """A whole export: channel header, authors, terms, then the items."""
     if authors is None:
         authors = author(1, "oliver", "Oliver Mustermann")
-    return (
-        HEADER.format(v=version) + authors + terms + FOOTER.format(items="".join(items))
-    )
+    return HEADER.format(v=version) + authors + terms + FOOTER.format(items="".join(items))
 
 
 def write(tmp_path, text: str, name: str = "export.xml"):

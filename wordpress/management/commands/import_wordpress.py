@@ -50,7 +50,7 @@ def format_report(report: Report, seconds: float) -> list[str]:
     for kind in KINDS:
         new, old = report.created[kind], report.existing[kind]
         if new or old:
-            extra = f" ({old} already imported)" if old else ""
+            extra = f" ({old} already here)" if old else ""
             lines.append(f"  {kind:<12} {new:>7} new{extra}")
     if report.converted:
         lines.append("Converted:")
