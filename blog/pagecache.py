@@ -6,6 +6,10 @@ comments/signals.py), so that the next request renders afresh: a stale page is n
 served after, say, a comment was approved, while saving a draft changes nothing.
 Entries also expire when the next scheduled post is due.
 
+The middleware stands first in MIDDLEWARE: it stores the response as the reader got
+it (security headers, ETag and all) and answers a hit, or a 304 for a matching
+If-None-Match, without running any other middleware.
+
 Who never gets a cached page: logged-in users (a session cookie), commenters with a
 held comment or remembered details (their page differs), readers who unlocked a
 password-protected post, and any request other than GET/HEAD. Only 200 responses
@@ -16,8 +20,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_request
 
 from .site import content_version, get_site_data
 
@@ -33,9 +38,17 @@ def _is_personal(request) -> bool:
 
 
 def _cache_key(request) -> str:
+    language = get_language_from_request(request)
     path = request.get_full_path()
-    digest = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()[:32]
-    return f"page:{content_version()}:{get_language()}:{digest}"
+    # The scheme too: an http request must reach the HTTPS redirect, not a cached page.
+    digest = hashlib.sha256(f"{request.scheme}://{request.get_host()}{path}".encode())
+    digest = digest.hexdigest()[:32]
+    return f"page:{content_version()}:{language}:{digest}"
+
+
+def _not_modified(request, response) -> bool:
+    etag = response.get("ETag")
+    return bool(etag) and etag in request.META.get("HTTP_IF_NONE_MATCH", "")
 
 
 class AnonymousPageCacheMiddleware:
@@ -60,6 +73,12 @@ class AnonymousPageCacheMiddleware:
         key = _cache_key(request)
         cached = cache.get(key)
         if cached is not None:
+            if _not_modified(request, cached):
+                response = HttpResponseNotModified()
+                for header in ("ETag", "Cache-Control", "Vary", "Last-Modified"):
+                    if header in cached:
+                        response[header] = cached[header]
+                return response
             cached["X-Page-Cache"] = "hit"
             return cached
         response = self.get_response(request)

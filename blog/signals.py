@@ -49,8 +49,9 @@ for model in (Post, Page):
 
 @receiver(post_save)
 @receiver(post_delete)
-def frame_changed(sender, **kwargs):
-    if sender in ALWAYS_PUBLIC:
+def frame_changed(sender, created=False, **kwargs):
+    # SiteSettings.load() creates its row with the defaults in force anyway.
+    if sender in ALWAYS_PUBLIC and not (created and sender is SiteSettings):
         bump_content_version()
 
 

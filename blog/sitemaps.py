@@ -9,8 +9,9 @@ from .models import Category, Page, Post, Tag, public_q
 class PostSitemap(Sitemap):
     changefreq = "monthly"
 
+    # Lists, not querysets: the sitemap's paginator then counts without a query.
     def items(self):
-        return Post.objects.listed_for(None).only("slug", "published_at", "updated_at")
+        return list(Post.objects.listed_for(None).only("slug", "published_at", "updated_at"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -20,7 +21,7 @@ class PageSitemap(Sitemap):
     changefreq = "yearly"
 
     def items(self):
-        return Page.objects.published().only("path", "updated_at")
+        return list(Page.objects.published().only("path", "updated_at"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -42,7 +43,7 @@ class CategorySitemap(Sitemap):
 
 class TagSitemap(CategorySitemap):
     def items(self):
-        return (
+        return list(
             Tag.objects.annotate(last=Max("posts__updated_at", filter=public_q("posts__")))
             .filter(last__isnull=False)
             .order_by("slug")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from django.utils.formats import date_format
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -225,7 +226,10 @@ def post_detail(request, year, month, day, slug):
     A password-protected post shows its title and a password form until unlocked.
     """
     post = get_object_or_404(
-        Post.objects.reachable_by(request.user).select_related("author"), slug=slug
+        Post.objects.reachable_by(request.user)
+        .select_related("author")
+        .prefetch_related("categories", "tags"),
+        slug=slug,
     )
     # request.path is decoded, reverse() percent-encodes: compare them decoded, or a
     # non-ASCII slug imported from WordPress ("größer-uebel") would redirect to itself.
@@ -261,7 +265,12 @@ def render_post(request, post, *, comments=None, status=200):
     if unlocked:
         context.update(comments or comment_section(request, post))
         context["show_comments"] = True
-    return render(request, "blog/post_detail.html", context, status=status)
+    response = render(request, "blog/post_detail.html", context, status=status)
+    if status == 200:
+        # The post and its latest visible comment date the page (conditional GET, #6).
+        last = context.get("last_modified", post.updated_at)
+        response["Last-Modified"] = http_date(last.timestamp())
+    return response
 
 
 @require_POST

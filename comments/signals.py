@@ -30,6 +30,7 @@ def comment_changed(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=DiscussionSettings)
-def discussion_settings_changed(sender, **kwargs):
+def discussion_settings_changed(sender, created=False, **kwargs):
     cache.delete("comments:discussion-settings")
-    bump_content_version()
+    if not created:  # the first load creates the row with the defaults in force anyway
+        bump_content_version()

@@ -42,6 +42,7 @@ THREAD_FIELDS = (
     "body_html",
     "status",
     "created_at",
+    "status_changed_at",
     "is_author_reply",
     "avatar",
 )
@@ -161,6 +162,12 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         )
     elif form is not None and reply_to is None:
         reply_to = form.parent_comment
+    last_change = max(
+        [
+            post.updated_at,
+            *(max(n.comment.created_at, n.comment.status_changed_at) for n in thread.nodes),
+        ]
+    )
     count = post.comment_count
     if count:
         heading = ngettext(
@@ -170,6 +177,7 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         heading = ""
     avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
     return {
+        "last_modified": last_change,
         "thread": thread,
         "thread_html": render_thread(
             thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open

@@ -27,6 +27,7 @@ COPY_EXTENSIONS = {
 }  # fmt: skip
 UPLOADS_MARKER = "/wp-content/uploads/"
 STORAGE_FOLDER = "wordpress"
+FEATURED_ONLY_KEY = "_blog_featured_only"
 
 
 @dataclass
@@ -44,7 +45,8 @@ class AttachmentInfo:
     menu_order: int
     creator: str
     line: int
-    extra: dict = field(default_factory=dict)
+    # Written by our own export for a post's featured image that is no library image.
+    featured_only: bool = False
 
     @property
     def is_image(self) -> bool:
@@ -104,6 +106,7 @@ def attachment_info(item: Item) -> AttachmentInfo:
         menu_order=item.menu_order,
         creator=item.creator,
         line=item.line,
+        featured_only=item.meta.get(FEATURED_ONLY_KEY) == "1",
     )
 
 

@@ -24,6 +24,7 @@ from blog.markup import render_markdown
 from blog.models import Category, Media, Page, Post, SiteSettings, Tag
 from comments.models import Comment
 
+from .attachments import FEATURED_ONLY_KEY
 from .models import ImportedObject
 
 Kind = ImportedObject.Kind
@@ -216,9 +217,28 @@ class Exporter:
 
     # --- items -------------------------------------------------------------------------
 
-    def _item(self, *, title, link, guid, creator, content, excerpt, wp_id, date, modified,
-              comment_status, slug, status, parent, menu_order, post_type, password="",
-              is_sticky=False, extra="") -> None:  # fmt: skip
+    def _item(
+        self,
+        *,
+        title,
+        link,
+        guid,
+        creator,
+        content,
+        excerpt,
+        wp_id,
+        date,
+        modified,
+        comment_status,
+        slug,
+        status,
+        parent,
+        menu_order,
+        post_type,
+        password="",
+        is_sticky=False,
+        extra="",
+    ) -> None:
         local, gmt = wp_dates(date)
         modified_local, modified_gmt = wp_dates(modified)
         self.write(
@@ -333,6 +353,7 @@ class Exporter:
             parent=post_wp_id,
             date=post.published_at,
             creator=post.author.get_username(),
+            featured_only=True,
         )
         return wp_id
 
@@ -401,10 +422,26 @@ class Exporter:
             )
             self.counts["pages"] += 1
 
-    def _attachment_item(self, *, wp_id, url, rel, title, alt, parent, date, creator,
-                         caption="", description="", menu_order=0) -> None:  # fmt: skip
+    def _attachment_item(
+        self,
+        *,
+        wp_id,
+        url,
+        rel,
+        title,
+        alt,
+        parent,
+        date,
+        creator,
+        caption="",
+        description="",
+        menu_order=0,
+        featured_only=False,
+    ) -> None:
         extra = f"\t\t<wp:attachment_url>{cdata(url)}</wp:attachment_url>\n"
         extra += self._meta("_wp_attached_file", rel)
+        if featured_only:
+            extra += self._meta(FEATURED_ONLY_KEY, "1")
         if alt:
             extra += self._meta("_wp_attachment_image_alt", alt)
         self._item(

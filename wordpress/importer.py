@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -89,6 +90,7 @@ class Importer:
         self.attachments: dict[int, attachments.AttachmentInfo] = {}
         self.stored_files: list[str] = []
         self.max_comment_id = 0
+        self.featured_sources: dict[int, Path] = {}
 
     # --- the two passes ----------------------------------------------------------------
 
@@ -278,6 +280,12 @@ class Importer:
             if url and row.data.get("file"):
                 files[row.data["file"]] = url
         for info in self.attachments.values():
+            if info.featured_only:
+                # A featured image our own export wrote: the post's image, not the library's.
+                source = attachments.source_file(self.media_dir, info.rel)
+                if source is not None:
+                    self.featured_sources[info.wp_id] = source
+                continue
             row = self.mapped[Kind.ATTACHMENT].get(info.wp_id)
             if row is not None and (row.media is not None or row.file):
                 self.report.existing["attachments"] += 1
@@ -443,9 +451,10 @@ class Importer:
         )
         featured = self._featured_image(item)
         if featured is not None:
-            with featured.file.open("rb") as fh:
-                post.featured_image = File(fh, name=featured.file.name.rsplit("/", 1)[-1])
-                post.featured_image_alt = featured.alt
+            file, name, alt = featured
+            with file.open("rb") as fh:
+                post.featured_image = File(fh, name=name)
+                post.featured_image_alt = alt[:300]
                 post.save()
         else:
             post.save()
@@ -463,22 +472,32 @@ class Importer:
         post.categories.set(categories)
         post.tags.set(tags)
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        in_library = featured is not None and isinstance(featured[0], FieldFile)
         self._remember(
             Kind.POST,
             item.wp_id,
             post,
             guid=item.guid[:500],
             old_path=self._old_path(item, post),
-            data={"thumbnail": int(thumbnail)} if featured and thumbnail.isdigit() else {},
+            data={"thumbnail": int(thumbnail)} if in_library else {},
         )
         self.report.created["posts"] += 1
         self.comments.run(item, post)
 
     def _featured_image(self, item: Item):
-        """The media library image WordPress showed as the post's thumbnail, if imported."""
+        """The image WordPress showed as the post's thumbnail, if its file was imported:
+        (file to open, name, alt text)."""
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        row = self.mapped[Kind.ATTACHMENT].get(int(thumbnail)) if thumbnail.isdigit() else None
-        return row.media if row is not None else None
+        if not thumbnail.isdigit():
+            return None
+        row = self.mapped[Kind.ATTACHMENT].get(int(thumbnail))
+        if row is not None and row.media is not None:
+            media = row.media
+            return media.file, media.file.name.rsplit("/", 1)[-1], media.alt
+        source = self.featured_sources.get(int(thumbnail))
+        if source is not None:
+            return source, source.name, self.attachments[int(thumbnail)].alt
+        return None
 
     def _old_path(self, item: Item, obj) -> str:
         """The WordPress permalink's path, kept when it differs from the new address.

@@ -197,3 +197,25 @@ def test_post_html_for_wordpress():
 def test_comment_html_and_slugs():
     assert comment_html("<p>Eins<br>\nzwei</p>\n<p>drei</p>") == "Eins\nzwei\n\ndrei"
     assert wp_slug("größer-übel") == "gr%c3%b6%c3%9fer-%c3%bcbel"
+
+
+def test_round_trip_of_a_featured_image(db, tmp_path, author, settings):
+    """A post's own featured image leaves as an attachment and comes back as that post's
+    image, not as an extra library image."""
+    from django.core.files.base import ContentFile
+
+    from tests.wordpress.conftest import image_file
+
+    image_file(tmp_path / "titel.jpg", size=(1000, 500))
+    post = PostFactory(author=author, title="Mit Bild", featured_image_alt="Ein Titelbild")
+    post.featured_image = ContentFile((tmp_path / "titel.jpg").read_bytes(), name="titel.jpg")
+    post.save()
+    text = export_text()
+    assert "<wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key>" in text
+    media_copy = tmp_path / "exported-media"
+    shutil.copytree(settings.MEDIA_ROOT, media_copy)
+    wipe()
+    Importer(write(tmp_path, text), media_dir=media_copy).run()
+    post = Post.objects.get()
+    assert (post.featured_image_width, post.featured_image_alt) == (1000, "Ein Titelbild")
+    assert not Media.objects.exists()

@@ -1,0 +1,173 @@
+"""The page cache for anonymous readers: hits, misses and invalidation (issue #6)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from blog.models import Post
+from comments.models import Comment, DiscussionSettings
+from comments.services import set_status
+from tests.factories import CategoryFactory, CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.BLOG_PAGE_CACHE = True
+
+
+def _get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_second_anonymous_request_is_a_hit(client, post):
+    """The first reader renders the page, the second gets the stored copy."""
+    assert _get(client, post.get_absolute_url())["X-Page-Cache"] == "miss"
+    hit = _get(client, post.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert "hartes training" in hit.content.decode()
+    assert "public" in hit["Cache-Control"] and "max-age=" in hit["Cache-Control"]
+
+
+def test_hit_runs_no_query(client, post, django_assert_num_queries):
+    """A cached page costs no SQL at all."""
+    _get(client, post.get_absolute_url())
+    with django_assert_num_queries(0):
+        _get(client, post.get_absolute_url())
+
+
+def test_approving_a_comment_is_never_served_stale(client, post):
+    """After an approval the next request shows the comment."""
+    held = CommentFactory(post=post, status="pending", body="ganz neu hier", author_name="Neu")
+    assert "ganz neu hier" not in _get(client, post.get_absolute_url()).content.decode()
+    assert _get(client, post.get_absolute_url())["X-Page-Cache"] == "hit"
+    set_status(held, Comment.Status.APPROVED)
+    response = _get(client, post.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "ganz neu hier" in response.content.decode()
+
+
+def test_unapproving_and_editing_invalidate(client, post):
+    """Unapproving hides the comment at once; editing an approved one shows the new text."""
+    shown = CommentFactory(post=post, status="approved", body="erste fassung")
+    assert "erste fassung" in _get(client, post.get_absolute_url()).content.decode()
+    shown.body = "zweite fassung"
+    shown.save()
+    assert "zweite fassung" in _get(client, post.get_absolute_url()).content.decode()
+    set_status(shown, Comment.Status.PENDING)
+    assert "zweite fassung" not in _get(client, post.get_absolute_url()).content.decode()
+
+
+def test_saving_a_post_and_a_setting_invalidate(client, post):
+    """A post's new title and a changed discussion setting show on the next request."""
+    _get(client, post.get_absolute_url())
+    post.body = "ganz anderer text"
+    post.save()
+    assert "ganz anderer text" in _get(client, post.get_absolute_url()).content.decode()
+    settings_row = DiscussionSettings.load()
+    settings_row.close_after_days = 1
+    settings_row.save()
+    post.published_at = post.published_at.replace(year=2020)
+    post.save()
+    response = _get(client, post.get_absolute_url())
+    assert 'id="commentform"' not in response.content.decode()
+
+
+def test_unrelated_changes_keep_the_cache(client, post):
+    """A held comment, spam moving to the trash or a draft saved leave cached pages alone."""
+    _get(client, post.get_absolute_url())
+    _get(client, reverse("blog:post_list"))
+    held = CommentFactory(post=post, status="pending")
+    set_status(held, Comment.Status.SPAM)
+    set_status(held, Comment.Status.TRASH)
+    draft = PostFactory(status=Post.Status.DRAFT, title="noch geheim")
+    draft.body = "immer noch geheim"
+    draft.save()
+    assert _get(client, post.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert _get(client, reverse("blog:post_list"))["X-Page-Cache"] == "hit"
+
+
+def test_publishing_a_draft_invalidates_lists(client, post):
+    """A draft turned published appears on the home page at once."""
+    draft = PostFactory(status=Post.Status.DRAFT, title="endlich fertig")
+    assert "endlich fertig" not in _get(client, reverse("blog:post_list")).content.decode()
+    draft.status = Post.Status.PUBLISHED
+    draft.save()
+    assert "endlich fertig" in _get(client, reverse("blog:post_list")).content.decode()
+
+
+def test_category_change_invalidates(client, post):
+    """A new category shows in the sidebar of a cached page."""
+    _get(client, reverse("blog:post_list"))
+    post.categories.add(CategoryFactory(name="Neuigkeiten"))
+    assert "Neuigkeiten" in _get(client, reverse("blog:post_list")).content.decode()
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "comment_pending", "comment_author", "postpass_1"])
+def test_personal_cookies_bypass_the_cache(client, post, cookie):
+    """Readers whose page differs never get or fill the shared copy."""
+    _get(client, post.get_absolute_url())
+    client.cookies[cookie] = "x"
+    response = _get(client, post.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
+def test_logged_in_users_see_fresh_pages(client, post, author):
+    """An author's page carries the CSRF token and is never stored."""
+    _get(Client(), post.get_absolute_url())
+    client.force_login(author)
+    response = _get(client, post.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_languages_are_cached_apart(client, post):
+    """German and English readers each get their own copy."""
+    german = _get(client, post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    english = _get(client, post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="de">' in german.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert "Accept-Language" in english["Vary"]
+
+
+def test_other_query_strings_are_not_stored(client, post):
+    """Tracking parameters and the like do not fill the cache with copies."""
+    response = _get(client, post.get_absolute_url() + "?utm_source=x")
+    assert "X-Page-Cache" not in response
+
+
+def test_etag_gives_304_on_hits_and_misses(client, post):
+    """A reader's If-None-Match is answered with 304 Not Modified."""
+    first = _get(client, post.get_absolute_url())
+    etag = first["ETag"]
+    again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_post_page_is_dated_by_its_latest_comment(client, post):
+    """Last-Modified follows the latest visible comment."""
+    comment = CommentFactory(post=post, status="approved")
+    response = _get(client, post.get_absolute_url())
+    from django.utils.http import http_date
+
+    newest = max(post.updated_at, comment.created_at, comment.status_changed_at)
+    assert response["Last-Modified"] == http_date(newest.timestamp())
+
+
+def test_feeds_carry_validators(client, post):
+    """Feeds answer with Last-Modified and ETag, and 304 when unchanged."""
+    response = _get(client, reverse("blog:feed"))
+    assert "Last-Modified" in response
+    assert client.get(reverse("blog:feed"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_cache_off_setting(client, post, settings):
+    """BLOG_PAGE_CACHE=0 serves every request fresh."""
+    settings.BLOG_PAGE_CACHE = False
+    _get(client, post.get_absolute_url())
+    assert "X-Page-Cache" not in _get(client, post.get_absolute_url())
