@@ -50,7 +50,8 @@ class LatestPostsFeed(Feed):
         return item.author.get_full_name() or item.author.get_username()
 
     def item_categories(self, item):
-        return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
+        terms = item.terms or {}
+        return [t["name"] for t in terms.get("categories", []) + terms.get("tags", [])]
 
     def item_guid(self, item):
         return None  # the link, as a permalink

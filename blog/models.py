@@ -121,19 +121,15 @@ class PostQuerySet(models.QuerySet):
         return self.listed_for(user)
 
     def for_listing(self):
-        """What a list of posts shows: author and categories without a query per post.
+        """What a list of posts shows: the author joined, categories from `terms`.
 
         The long text columns a list never shows are left in the database.
         """
-        return (
-            self.select_related("author")
-            .prefetch_related("categories")
-            .defer("body", "body_html", "search_text", "excerpt")
-        )
+        return self.select_related("author").defer("body", "body_html", "search_text", "excerpt")
 
     def for_feed(self):
-        """What a feed shows: the full HTML, author, categories and tags."""
-        return self.select_related("author").prefetch_related("categories", "tags")
+        """What a feed shows: the full HTML and the author (categories and tags: `terms`)."""
+        return self.select_related("author")
 
 
 class Post(models.Model):
@@ -207,6 +203,12 @@ class Post(models.Model):
     # Approved comments, kept current by the comments app (comments/services.py), so
     # that lists show counts without a query per post.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    # When the visible comments last changed (an approval, an edit): with updated_at it
+    # dates the post page for conditional requests.
+    comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The post's categories and tags as lists shows them ({"categories": [{"name", "url"}],
+    # "tags": [...]}), kept current by blog/signals.py: lists need no query for them.
+    terms = models.JSONField(default=dict, blank=True, editable=False)
     # Lower-cased visible text, made at save time: search matches umlauts in any case.
     search_text = models.TextField(editable=False, blank=True)
 
@@ -249,6 +251,17 @@ class Post(models.Model):
     def is_published(self) -> bool:
         """Agrees with Post.objects.published()."""
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def refresh_terms(self) -> None:
+        """Store the categories and tags as shown, after they or their names changed."""
+        self.terms = {
+            "categories": [
+                {"name": c.name, "url": c.get_absolute_url()}
+                for c in self.categories.order_by("path")
+            ],
+            "tags": [{"name": t.name, "url": t.get_absolute_url()} for t in self.tags.all()],
+        }
+        Post.objects.filter(pk=self.pk).update(terms=self.terms)
 
     @property
     def is_password_protected(self) -> bool:

@@ -5,7 +5,7 @@ bumped only by changes readers can see: saving a draft, a private post or a draf
 leaves every cached page in place.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from .models import Category, FooterLink, Page, Post, SiteSettings, Tag
@@ -57,6 +57,42 @@ def frame_changed(sender, created=False, **kwargs):
 
 @receiver(m2m_changed, sender=Post.categories.through)
 @receiver(m2m_changed, sender=Post.tags.through)
-def post_taxonomy_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and (not isinstance(instance, Post) or is_public(instance)):
+def post_taxonomy_changed(sender, instance, action, pk_set=None, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Post):
+        posts = [instance]
+    elif action == "post_clear":
+        posts = []  # the reverse clear: post_delete/post_save of the term handles it
+    else:
+        posts = Post.objects.filter(pk__in=pk_set or [])
+    for post in posts:
+        post.refresh_terms()
+    if not isinstance(instance, Post) or is_public(instance):
         bump_content_version()
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_save, sender=Tag)
+def term_renamed(sender, instance, created=False, **kwargs):
+    """A category or tag renamed (or moved) shows so on every post that has it."""
+    if created:
+        return
+    posts = instance.posts.all()
+    if sender is Category:
+        posts = Post.objects.filter(categories__path__startswith=instance.path).distinct()
+    for post in posts:
+        post.refresh_terms()
+
+
+@receiver(pre_delete, sender=Category)
+@receiver(pre_delete, sender=Tag)
+def term_deleting(sender, instance, **kwargs):
+    instance._post_ids = list(instance.posts.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Category)
+@receiver(post_delete, sender=Tag)
+def term_deleted(sender, instance, **kwargs):
+    for post in Post.objects.filter(pk__in=getattr(instance, "_post_ids", [])):
+        post.refresh_terms()

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from . import search
 from .models import Category, Page, Post, Tag
-from .site import get_site_data
+from .site import content_version, get_site_data
 
 POSTPASS_COOKIE = "postpass_{pk}"
 POSTPASS_SALT = "blog.postpass"
@@ -226,10 +227,7 @@ def post_detail(request, year, month, day, slug):
     A password-protected post shows its title and a password form until unlocked.
     """
     post = get_object_or_404(
-        Post.objects.reachable_by(request.user)
-        .select_related("author")
-        .prefetch_related("categories", "tags"),
-        slug=slug,
+        Post.objects.reachable_by(request.user).select_related("author"), slug=slug
     )
     # request.path is decoded, reverse() percent-encodes: compare them decoded, or a
     # non-ASCII slug imported from WordPress ("größer-uebel") would redirect to itself.
@@ -239,28 +237,45 @@ def post_detail(request, year, month, day, slug):
     return render_post(request, post)
 
 
+def _neighbours(request, post) -> dict:
+    """The previous and next post, cached under the content version (staff: fresh)."""
+
+    def find():
+        listed = Post.objects.listed_for(request.user).only("title", "slug", "published_at")
+        return {
+            "previous_post": listed.filter(published_at__lt=post.published_at)
+            .order_by("-published_at")
+            .first(),
+            "next_post": listed.filter(published_at__gt=post.published_at)
+            .order_by("published_at")
+            .first(),
+        }
+
+    if request.user.is_staff:
+        return find()
+    key = f"blog:neighbours:{post.pk}:{content_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = find()
+        cache.set(key, found, timeout=get_site_data()["_max_age"])
+    return found
+
+
 def render_post(request, post, *, comments=None, status=200):
     """Render a post page; the comments app passes its section when re-showing the form.
 
-    Context: `post`, `unlocked`, `categories`, `tags`, `previous_post`, `next_post`
+    Context: `post` (categories and tags in `post.terms`), `unlocked`, `previous_post`,
+    `next_post`
     and, once unlocked, the comment section from comments.tree.
     """
     from comments.tree import comment_section
 
     unlocked = password_unlocked(request, post)
-    listed = Post.objects.listed_for(request.user).only("title", "slug", "published_at")
     context = {
         "post": post,
         "unlocked": unlocked,
         "wrong_password": not unlocked and "wrong-password" in request.GET,
-        "categories": post.categories.all(),
-        "tags": post.tags.all(),
-        "previous_post": listed.filter(published_at__lt=post.published_at)
-        .order_by("-published_at")
-        .first(),
-        "next_post": listed.filter(published_at__gt=post.published_at)
-        .order_by("published_at")
-        .first(),
+        **_neighbours(request, post),
     }
     if unlocked:
         context.update(comments or comment_section(request, post))

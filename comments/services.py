@@ -201,9 +201,10 @@ def submit_comment(
 
 
 def recount(post) -> None:
-    """Store the post's number of approved comments on the post."""
+    """Store the post's number of approved comments, and when they changed, on the post."""
     Post.objects.filter(pk=post.pk).update(
-        comment_count=Comment.objects.visible().for_post(post).count()
+        comment_count=Comment.objects.visible().for_post(post).count(),
+        comments_changed_at=timezone.now(),
     )
 
 

@@ -19,10 +19,10 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -63,6 +63,15 @@ class Report:
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class FeaturedImage:
+    file: object  # a stored FieldFile or a Path in the uploads copy; both open("rb")
+    name: str
+    alt: str
+    wp_id: int
+    in_library: bool = False
 
 
 def _decoded_path(url: str) -> str:
@@ -314,9 +323,10 @@ class Importer:
                     data=info.data(),
                 )
                 self.report.created["attachments"] += 1
-            elif stored.media is not None or stored.file:
-                row.media, row.file = stored.media, stored.file
-                row.save(update_fields=["media", "file"])
+            else:
+                if stored.media is not None or stored.file:  # the file came this time
+                    row.media, row.file = stored.media, stored.file
+                    row.save(update_fields=["media", "file"])
                 self.report.existing["attachments"] += 1
         channel = self.report.channel
         hosts = set()
@@ -450,14 +460,18 @@ class Importer:
             is_sticky=item.is_sticky or item.wp_id in self.report.channel.sticky_ids,
         )
         featured = self._featured_image(item)
-        if featured is not None:
-            file, name, alt = featured
-            with file.open("rb") as fh:
-                post.featured_image = File(fh, name=name)
-                post.featured_image_alt = alt[:300]
-                post.save()
-        else:
+        if featured is None:
             post.save()
+        else:
+            try:
+                with featured.file.open("rb") as fh:
+                    post.featured_image = File(fh, name=featured.name)
+                    post.featured_image_alt = featured.alt[:300]
+                    post.save()
+            except ValidationError as exc:
+                self.report.warn(item.line, f"featured image {featured.name}: {exc.messages[0]}")
+                post.featured_image, post.featured_image_alt = None, ""
+                post.save()
         self.stored_files.extend(
             [post.featured_image.name, *(v["name"] for v in post.image_variants.values())]
             if post.featured_image
@@ -471,32 +485,31 @@ class Importer:
                 tags.append(self._tag(unquote(slug), name))
         post.categories.set(categories)
         post.tags.set(tags)
-        thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        in_library = featured is not None and isinstance(featured[0], FieldFile)
         self._remember(
             Kind.POST,
             item.wp_id,
             post,
             guid=item.guid[:500],
             old_path=self._old_path(item, post),
-            data={"thumbnail": int(thumbnail)} if in_library else {},
+            # The exporter gives WordPress the same thumbnail back.
+            data={"thumbnail": featured.wp_id} if featured and featured.in_library else {},
         )
         self.report.created["posts"] += 1
         self.comments.run(item, post)
 
-    def _featured_image(self, item: Item):
-        """The image WordPress showed as the post's thumbnail, if its file was imported:
-        (file to open, name, alt text)."""
+    def _featured_image(self, item: Item) -> "FeaturedImage | None":
+        """The image WordPress showed as the post's thumbnail, if its file was imported."""
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         if not thumbnail.isdigit():
             return None
-        row = self.mapped[Kind.ATTACHMENT].get(int(thumbnail))
+        wp_id = int(thumbnail)
+        row = self.mapped[Kind.ATTACHMENT].get(wp_id)
         if row is not None and row.media is not None:
-            media = row.media
-            return media.file, media.file.name.rsplit("/", 1)[-1], media.alt
-        source = self.featured_sources.get(int(thumbnail))
+            name = row.media.file.name.rsplit("/", 1)[-1]
+            return FeaturedImage(row.media.file, name, row.media.alt, wp_id, in_library=True)
+        source = self.featured_sources.get(wp_id)
         if source is not None:
-            return source, source.name, self.attachments[int(thumbnail)].alt
+            return FeaturedImage(source, source.name, self.attachments[wp_id].alt, wp_id)
         return None
 
     def _old_path(self, item: Item, obj) -> str:

@@ -8,8 +8,10 @@ the author edits in the admin for anything else.
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,9 +108,6 @@ class ImportedObject(models.Model):
 
     def get_absolute_url(self) -> str:
         """Where the object lives now ("" when it is gone or has no page)."""
-        from django.core.files.storage import default_storage
-        from django.urls import reverse
-
         if self.kind == self.Kind.AUTHOR:
             if self.user is None:
                 return ""

@@ -9,6 +9,7 @@ up only when the request would be a 404, so that no existing page is shadowed.
 
 import re
 
+from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from blog.models import Category, Post, Tag
@@ -49,12 +50,9 @@ def _imported(kinds, wp_id: str) -> ImportedObject | None:
     return ImportedObject.objects.of_kind(*kinds).filter(wp_id=int(wp_id)).first()
 
 
-def _content_url(request, wp_id: str, feed: bool = False) -> str:
-    """A post, page or attachment by its WordPress ID (they share one ID space).
-
-    Only what the reader may open: a draft's address is not given away.
-    """
-    row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
+def _visible_url(request, row: ImportedObject | None) -> str:
+    """Where an imported object is now, if the reader may open it: a draft's address is
+    not given away."""
     if row is None:
         return ""
     if row.kind == Kind.POST:
@@ -63,7 +61,13 @@ def _content_url(request, wp_id: str, feed: bool = False) -> str:
         visible = row.page is not None and (row.page.is_published or request.user.is_staff)
     else:
         visible = True
-    url = row.get_absolute_url() if visible else ""
+    return row.get_absolute_url() if visible else ""
+
+
+def _content_url(request, wp_id: str, feed: bool = False) -> str:
+    """A post, page or attachment by its WordPress ID (they share one ID space)."""
+    row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
+    url = _visible_url(request, row)
     if url and feed and row.kind == Kind.POST:
         return url + "feed/"
     return url
@@ -152,8 +156,6 @@ def _upload_target(path: str) -> str:
     if media is not None and width:
         fitting = [v for v in media.variants.values() if v["width"] >= width]
         if fitting:
-            from django.core.files.storage import default_storage
-
             return default_storage.url(min(fitting, key=lambda v: v["width"])["name"])
     return row.get_absolute_url()
 
@@ -171,7 +173,7 @@ def not_found_target(request) -> str:
         return redirect.new_path
     row = ImportedObject.objects.filter(old_path=path).exclude(old_path="").first()
     if row is not None:
-        return row.get_absolute_url()
+        return _visible_url(request, row)
     if "/wp-content/uploads/" in path or path.startswith("/files/"):
         return _upload_target(path)
     if path in OLD_FEED_FILES:
@@ -183,8 +185,8 @@ def not_found_target(request) -> str:
         if match:
             base = match.group("base")
             target = base + "feed/" if pattern is _FEED_SUFFIX else base
-            if pattern is _FEED_SUFFIX and path.rstrip("/").endswith("atom") and base == "/":
-                target = reverse("blog:feed_atom")
+            if pattern is _FEED_SUFFIX and base == "/" and path.rstrip("/").endswith("atom"):
+                target = reverse("blog:feed_atom")  # /feed/atom without its slash
             return target if _resolves_to(target, names) else ""
     match = _NUMERIC.match(path)
     if match:

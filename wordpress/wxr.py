@@ -123,16 +123,24 @@ class Item:
 
 
 class _LineReader:
-    """A binary file that hands the parser one line per read, counting lines."""
+    """A binary file that hands the parser one line per read, counting lines.
+
+    Lines longer than CHUNK come in pieces, so that a file without line breaks does
+    not have to fit in memory either.
+    """
+
+    CHUNK = 64 * 1024
 
     def __init__(self, fh):
-        self._lines = iter(fh)
-        self.line = 0
+        self._fh = fh
+        self._newlines = 0
+        self.line = 0  # the line of the data read last
         self.dropped = 0
 
     def read(self, size=-1):
-        for data in self._lines:
-            self.line += 1
+        for data in iter(lambda: self._fh.readline(self.CHUNK), b""):
+            self.line = self._newlines + 1
+            self._newlines += data.endswith(b"\n")
             clean = data.translate(None, _CONTROL_BYTES)
             self.dropped += len(data) - len(clean)
             if clean:

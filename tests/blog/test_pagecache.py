@@ -150,13 +150,17 @@ def test_etag_gives_304_on_hits_and_misses(client, post):
 
 
 def test_post_page_is_dated_by_its_latest_comment(client, post):
-    """Last-Modified follows the latest visible comment."""
-    comment = CommentFactory(post=post, status="approved")
-    response = _get(client, post.get_absolute_url())
-    from django.utils.http import http_date
+    """Last-Modified moves on when a comment is approved, even an old one."""
+    from django.utils.http import http_date, parse_http_date
 
-    newest = max(post.updated_at, comment.created_at, comment.status_changed_at)
-    assert response["Last-Modified"] == http_date(newest.timestamp())
+    held = CommentFactory(post=post, status="pending")
+    before = parse_http_date(_get(client, post.get_absolute_url())["Last-Modified"])
+    set_status(held, Comment.Status.APPROVED)
+    post.refresh_from_db()
+    response = _get(client, post.get_absolute_url())
+    assert response["Last-Modified"] == http_date(post.comments_changed_at.timestamp())
+    assert parse_http_date(response["Last-Modified"]) >= before
+    assert post.comments_changed_at >= held.created_at
 
 
 def test_feeds_carry_validators(client, post):

@@ -1,7 +1,5 @@
 """Small WXR files for the tests, written as WordPress's export.php writes them."""
 
-import textwrap
-
 HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
 	xmlns:excerpt="http://wordpress.org/export/{v}/excerpt/"
@@ -165,5 +163,5 @@ def wxr(*items, authors=None, terms="", version="1.2") -> str:
 
 def write(tmp_path, text: str, name: str = "export.xml"):
     path = tmp_path / name
-    path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from blog.models import Post
-from tests.wordpress.build import item, write, wxr
+from tests.wordpress.build import write
 from tests.wordpress.test_wxr import BILLION_LAUGHS
 from wordpress.exporter import IdAllocator
 from wordpress.wxr import read_wxr
@@ -47,12 +47,14 @@ def test_import_on_a_terminal_redraws_one_line(export_file):
 
 
 def test_second_import_reports_existing(export_file):
+    """A second run says what was there already."""
     run("import_wordpress", str(export_file))
     output = run("import_wordpress", str(export_file))
     assert "  posts              0 new (8 already here)" in output.splitlines()
 
 
 def test_dry_run_says_so(export_file):
+    """--dry-run prints the same summary, marked as a dry run, and writes nothing."""
     output = run("import_wordpress", str(export_file), "--dry-run")
     assert "Dry run of the import “Olivers Blog”" in output
     assert output.rstrip().endswith("Dry run: nothing was written.")
@@ -81,12 +83,13 @@ def test_export_writes_a_file(imported, tmp_path):
 
 
 def test_export_refuses_a_bad_base_url(db, tmp_path):
+    """Links in the export need a scheme; a bare host name is refused."""
     with pytest.raises(CommandError, match="--base-url must start with http"):
         run("export_wordpress", str(tmp_path / "x.xml"), "--base-url", "blog.example.org")
 
 
-def test_export_to_stdout(db, tmp_path):
-    write(tmp_path, wxr(item(1)))
+def test_export_to_stdout(db):
+    """ "-" writes the export to standard output."""
     output = run("export_wordpress", "-")
     assert output.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
 

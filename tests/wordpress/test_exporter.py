@@ -195,6 +195,7 @@ def test_post_html_for_wordpress():
 
 
 def test_comment_html_and_slugs():
+    """Comments leave as text with line breaks, slugs percent-encoded as WordPress has them."""
     assert comment_html("<p>Eins<br>\nzwei</p>\n<p>drei</p>") == "Eins\nzwei\n\ndrei"
     assert wp_slug("größer-übel") == "gr%c3%b6%c3%9fer-%c3%bcbel"
 

@@ -11,6 +11,7 @@ from comments.models import Comment
 from tests.factories import CommentFactory
 from tests.wordpress.build import comment, item, write, wxr
 from tests.wordpress.conftest import sample_export
+from tests.wordpress.test_wxr import BILLION_LAUGHS, EXTERNAL_ENTITY
 from wordpress.comment_import import prepare
 from wordpress.importer import Importer
 from wordpress.models import ImportedObject
@@ -328,6 +329,7 @@ def test_broken_file_writes_nothing(db, tmp_path):
 
 
 def test_media_dir_must_exist(db, export_file, tmp_path):
+    """A mistyped --media-dir is an error before anything happens, not a silent skip."""
     with pytest.raises(WXRError, match="does not exist"):
         Importer(export_file, media_dir=tmp_path / "nope").run()
 
@@ -364,3 +366,40 @@ def test_sticky_posts_option(db, tmp_path):
     path = write(tmp_path, wxr(item(1), item(2), terms=option))
     Importer(path).run()
     assert list(Post.objects.filter(is_sticky=True).values_list("slug", flat=True)) == ["beitrag-2"]
+
+
+def test_new_comments_after_an_import_get_free_ids(imported):
+    """Comments created with WordPress's IDs move the ID sequence on (PostgreSQL too)."""
+    post = Post.objects.get(slug="hartes-training")
+    fresh = Comment.objects.create(post=post, author_name="Neu", body="Hallo")
+    assert fresh.pk > 212
+
+
+@pytest.mark.parametrize("text", [BILLION_LAUGHS, EXTERNAL_ENTITY])
+def test_malicious_xml_writes_nothing(db, tmp_path, text):
+    """Entity expansion and external entities are refused; the database stays empty."""
+    with pytest.raises(WXRError, match="declares XML entities"):
+        Importer(write(tmp_path, text)).run()
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_page_statuses(db, tmp_path):
+    """Pages know only published and draft: anything not public becomes a draft."""
+    pages = [
+        item(1, slug="offen", post_type="page"),
+        item(2, slug="entwurf", post_type="page", status="draft"),
+        item(3, slug="privat", post_type="page", status="private"),
+        item(4, slug="spaeter", post_type="page", status="future"),
+        item(5, slug="geschuetzt", post_type="page", password="sesam"),
+        item(6, slug="papierkorb", post_type="page", status="trash"),
+    ]
+    report = Importer(write(tmp_path, wxr(*pages))).run()
+    assert dict(Page.objects.values_list("slug", "status")) == {
+        "offen": "published",
+        "entwurf": "draft",
+        "privat": "draft",
+        "spaeter": "draft",
+        "geschuetzt": "draft",
+    }
+    assert report.skipped == {"pages in the trash": 1}
+    assert "a password-protected page was imported as a draft" in report.warnings[0]

@@ -133,6 +133,7 @@ def test_drafts_are_not_revealed(client, imported):
 
 
 def test_unknown_addresses_stay_404(client, imported):
+    """Addresses nothing answers to stay 404 (or the home page for an unknown ?p=)."""
     assert client.get("/gibt-es-nicht/").status_code == 404
     assert client.get("/?p=99999").status_code == 200
 

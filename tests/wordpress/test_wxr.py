@@ -153,3 +153,15 @@ def test_item_without_id_is_an_error(tmp_path):
     path = write(tmp_path, wxr(item(1)).replace("<wp:post_id>1</wp:post_id>", ""))
     with pytest.raises(WXRError, match="without wp:post_id"):
         records(path)
+
+
+def test_a_file_without_line_breaks(tmp_path, monkeypatch):
+    """One long line is read in pieces and still parses; everything is on line 1."""
+    monkeypatch.setattr("wordpress.wxr._LineReader.CHUNK", 100)
+    text = wxr(*(item(n, content="Ä" * 300) for n in range(1, 4))).replace("\n", " ")
+    items = [r for r in records(write(tmp_path, text)) if isinstance(r, Item)]
+    assert [(i.wp_id, i.line, len(i.content)) for i in items] == [
+        (1, 1, 300),
+        (2, 1, 300),
+        (3, 1, 300),
+    ]
