@@ -5,7 +5,13 @@ version, so that a page view normally costs no query for it at all. Any change t
 something shown here bumps the version (see blog/signals.py).
 """
 
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -20,21 +26,58 @@ RECENT_POSTS = 5
 
 
 def content_version() -> int:
-    """The current version of the blog's content; part of every derived cache key."""
+    """The current version of the blog's content; part of every derived cache key.
+
+    It lives where every process sees it: in the shared cache (Redis), or, with the
+    per-process local-memory cache, as the modification stamp of a small file
+    (settings.CONTENT_VERSION_FILE), so that a change made through one gunicorn worker
+    invalidates the pages cached by all of them.
+    """
+    path = settings.CONTENT_VERSION_FILE
+    if path:
+        try:
+            return os.stat(path).st_mtime_ns
+        except FileNotFoundError:
+            _stamp_file(path)
+            return os.stat(path).st_mtime_ns
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = int(timezone.now().timestamp() * 1000)
+        version = time.time_ns()
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
     return version
 
 
-def bump_content_version() -> None:
-    """Invalidate everything derived from the blog's content."""
+def _stamp_file(path) -> None:
+    """Move the file's stamp forward: never backwards, never to the same value."""
+    try:
+        current = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        current = 0
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).touch()
+    new = max(current + 1, time.time_ns())
+    os.utime(path, ns=(new, new))
+
+
+def _bump() -> None:
+    if settings.CONTENT_VERSION_FILE:
+        _stamp_file(settings.CONTENT_VERSION_FILE)
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         content_version()
+
+
+def bump_content_version() -> None:
+    """Invalidate everything derived from the blog's content.
+
+    Now, and once more when the transaction commits: a page rendered by another
+    process between the two saw the old data and must not outlive the commit.
+    """
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def _tag_cloud(tags):

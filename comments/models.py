@@ -213,14 +213,20 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def load(cls) -> "DiscussionSettings":
-        """The settings row, from the cache when possible (changes apply on the next request)."""
+        """The settings row, from the cache when possible.
+
+        Cached under the content version, which saving the row bumps: a change applies
+        on the next request in every process, without a restart.
+        """
         from django.core.cache import cache
 
-        key = "comments:discussion-settings"
+        from blog.site import content_version
+
+        key = f"comments:discussion-settings:{content_version()}"
         obj = cache.get(key)
         if obj is None:
             obj, _created = cls.objects.get_or_create(pk=1)
-            cache.set(key, obj, timeout=None)
+            cache.set(key, obj, timeout=3600)
         return obj
 
 

@@ -62,7 +62,9 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
         c = node.comment
         pk = c.pk
         name = _escape(c.author_name)
-        if c.author_url:
+        # Only web addresses become links: the form and the importer allow no other
+        # scheme, and a stored `javascript:` URL must not turn into one either.
+        if c.author_url[:8].lower().startswith(("http://", "https://")):
             url = _escape(c.author_url)
             name = f'<a href="{url}" rel="external nofollow ugc" class="url">{name}</a>'
         classes = f"comment depth-{node.depth}"

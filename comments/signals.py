@@ -4,7 +4,6 @@ Only changes readers can see bump the content version: a comment that is or was
 approved. A new held comment, or spam moving to the trash, leaves the cache alone.
 """
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -31,6 +30,5 @@ def comment_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=DiscussionSettings)
 def discussion_settings_changed(sender, created=False, **kwargs):
-    cache.delete("comments:discussion-settings")
     if not created:  # the first load creates the row with the defaults in force anyway
         bump_content_version()

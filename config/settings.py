@@ -90,6 +90,9 @@ MIDDLEWARE = [
     # Whole pages for anonymous readers (blog/pagecache.py): first, so that a hit
     # skips everything else and is stored with all the headers below it.
     "blog.pagecache.AnonymousPageCacheMiddleware",
+    # Content-Security-Policy (blog/security.py), inside the page cache so that
+    # cached pages carry it too.
+    "blog.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content and 304 answers, for cached pages too (issue #6).
@@ -171,15 +174,23 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis going away makes the site run uncached, not fail (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "blog"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # Sessions (logged-in authors) in Redis, backed by the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CONTENT_VERSION_FILE = None
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process has its own local-memory cache; the content version that
+    # invalidates them all is the stamp of this file (blog/site.py).
+    CONTENT_VERSION_FILE = os.environ.get(
+        "BLOG_CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")
+    )
 
 # The page cache for anonymous readers (blog/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
 BLOG_PAGE_CACHE = env_bool("BLOG_PAGE_CACHE", True)

@@ -218,7 +218,7 @@ def test_media_change_page_shows_the_thumbnail(admin_client):
     response = admin_client.get(reverse("admin:blog_media_change", args=[media.pk]))
     small = media.file.storage.url(media.variants["480"]["name"])
     assertContains(
-        response, f'<img src="{small}" alt="" style="max-width:120px;height:auto">', html=True
+        response, f'<img src="{small}" alt="" class="media-thumbnail">', html=True
     )
 
 
