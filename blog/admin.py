@@ -1,27 +1,53 @@
 """Writing in the admin: posts with preview and comment counts, pages, taxonomy, media (#2, #4)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from .images import ImageUploadField
+from .markup import render_markdown
 from .models import Category, FooterLink, Media, Page, Post, SiteSettings, Tag
 
 
 class MarkdownPreviewMixin:
-    """A read-only "preview" field: the saved body as readers will see it."""
+    """A "preview" field: the body as readers will see it, rendered by the server.
+
+    It shows the saved version; the button renders what is in the editor now through
+    the same Markdown renderer and sanitiser (POST to `preview_view`, see
+    static/js/admin-preview.js), without saving.
+    """
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
-        if not obj or not obj.pk:
-            return _("Save the draft to see a preview.")
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview")
         # body_html is produced by our Markdown renderer and sanitised with bleach.
-        return format_html('<div class="markdown-preview">{}</div>', mark_safe(obj.body_html))  # noqa: S308
+        saved = mark_safe(obj.body_html) if obj and obj.pk else ""  # noqa: S308
+        return format_html(
+            '<button type="button" class="button markdown-preview-button" data-url="{}">{}'
+            '</button><div class="markdown-preview" aria-live="polite">{}</div>',
+            url,
+            _("Show preview of the current text"),
+            saved,
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
+        view = self.admin_site.admin_view(require_POST(self.preview_view))
+        return [path("preview/", view, name=name), *super().get_urls()]
+
+    def preview_view(self, request):
+        """The sanitised HTML of the posted Markdown, for users who may write here."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        body = request.POST.get("body", "")[:500_000]
+        return JsonResponse({"html": render_markdown(body)})
 
 
 @admin.register(Post)
@@ -53,6 +79,7 @@ class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-preview.js"]
 
     def get_queryset(self, request):
         """Authors who are not superusers see and edit only their own posts."""
@@ -103,6 +130,10 @@ class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-preview.js"]
+
     list_display = ["title", "path", "status", "show_in_navigation", "menu_order"]
     list_editable = ["menu_order", "show_in_navigation"]
     list_filter = ["status", "show_in_navigation"]

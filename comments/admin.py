@@ -1,5 +1,7 @@
 """The author's comment screen: moderation at a glance, bulk actions, replying (issue #4)."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -10,6 +12,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -19,6 +22,9 @@ from django.utils.translation import ngettext
 from . import privacy, services
 from .models import Comment, DiscussionSettings, Subscription
 from .services import CommentRejected
+
+# As WordPress's EMPTY_TRASH_DAYS.
+TRASH_DAYS = 30
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -257,6 +263,11 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_reply",
             ),
             path(
+                "empty-trash/",
+                self.admin_site.admin_view(self.empty_trash_view),
+                name="comments_comment_empty_trash",
+            ),
+            path(
                 "privacy/",
                 self.admin_site.admin_view(self.privacy_view),
                 name="comments_comment_privacy",
@@ -332,6 +343,39 @@ class CommentAdmin(admin.ModelAdmin):
                 "title": question,
                 "comment": comment,
                 "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+    def empty_trash_view(self, request):
+        """Delete spam and trash older than 30 days, after a confirmation (as the command)."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        cutoff = timezone.now() - datetime.timedelta(days=TRASH_DAYS)
+        old = Comment.objects.filter(
+            status__in=[Comment.Status.SPAM, Comment.Status.TRASH], status_changed_at__lt=cutoff
+        )
+        if request.method == "POST":
+            count = services.empty_trash(days=TRASH_DAYS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s comment deleted permanently.",
+                    "%(count)s comments deleted permanently.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/empty_trash.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Empty spam and trash"),
+                "count": old.count(),
+                "days": TRASH_DAYS,
                 "opts": self.model._meta,
             },
         )

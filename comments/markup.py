@@ -8,6 +8,7 @@ rel="nofollow ugc noopener"; bare URLs become links, as WordPress makes them.
 """
 
 import re
+import threading
 from functools import partial
 
 import bleach
@@ -51,8 +52,19 @@ def render_comment(text: str) -> str:
     """Render a comment's text to sanitised HTML; see the module docstring."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _DEEP_QUOTE.sub(r"\1", text)
-    md = markdown.Markdown(extensions=["nl2br", "sane_lists"])
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    rendered = md.convert(text)
+    rendered = _markdown().reset().convert(text)
     return _linker.linkify(_clean(rendered)).strip()
+
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One configured Markdown instance per thread (building one costs more than a comment)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["nl2br", "sane_lists"])
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _local.md = md
+    return md

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,11 +201,23 @@ def submit_comment(
 
 
 def recount(post) -> None:
-    """Store the post's number of approved comments, and when they changed, on the post."""
-    Post.objects.filter(pk=post.pk).update(
-        comment_count=Comment.objects.visible().for_post(post).count(),
-        comments_changed_at=timezone.now(),
-    )
+    """Store the post's number of approved comments, and when they changed, on the post.
+
+    The post's row is locked first, so that on PostgreSQL two comments saved at once
+    cannot each count without the other (READ COMMITTED: the second count then waits
+    for the first commit and sees its comment; tests/ops/test_backup.py found counts
+    short under concurrent writes).
+    FOR NO KEY UPDATE does not wait for new comments' foreign keys (KEY SHARE), so no
+    deadlock. SQLite's IMMEDIATE transactions already run one at a time.
+    """
+    with transaction.atomic():
+        if connection.features.has_select_for_update:
+            locked = Post.objects.select_for_update(no_key=True).filter(pk=post.pk)
+            list(locked.values_list("pk"))
+        Post.objects.filter(pk=post.pk).update(
+            comment_count=Comment.objects.visible().for_post(post).count(),
+            comments_changed_at=timezone.now(),
+        )
 
 
 def set_status(comment: Comment, status: str, *, base_url: str = "") -> Comment:

@@ -137,10 +137,29 @@ def test_post_change_page_previews_the_body(admin_client, author):
     response = admin_client.get(reverse("admin:blog_post_change", args=[post.pk]))
     assertContains(
         response,
-        '<div class="markdown-preview"><p><strong>fett</strong> alert(1)</p></div>',
+        '<div class="markdown-preview" aria-live="polite">'
+        "<p><strong>fett</strong> alert(1)</p></div>",
         html=True,
     )
     assertNotContains(response, "<script>alert(1)")
+
+
+def test_preview_renders_unsaved_markdown_sanitised(admin_client):
+    """The preview button's endpoint renders the editor's text with the site's sanitiser."""
+    response = admin_client.post(
+        reverse("admin:blog_post_preview"),
+        {"body": "# titel\n\n*schräg* <img src=x onerror=alert(1)> [x](javascript:alert(1))"},
+    )
+    html = response.json()["html"]
+    assert "<em>schräg</em>" in html
+    assert "onerror" not in html and "javascript:" not in html
+
+
+def test_preview_is_for_writers_only(client, db):
+    """Anonymous visitors are sent to the login; GET is refused."""
+    response = client.post(reverse("admin:blog_post_preview"), {"body": "x"})
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
 
 
 def test_new_post_form_takes_the_discussion_default(admin_client):

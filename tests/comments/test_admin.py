@@ -663,3 +663,33 @@ def test_discussion_settings_cannot_be_added_or_deleted(admin_client):
     delete = reverse("admin:comments_discussionsettings_delete", args=[1])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert DiscussionSettings.objects.count() == 1
+
+
+def test_admin_empties_old_spam_and_trash_after_confirmation(admin_client, post):
+    """The changelist's "empty" page asks first, then deletes only spam/trash older than 30 days."""
+    import datetime
+
+    from django.utils import timezone
+
+    old = timezone.now() - datetime.timedelta(days=31)
+    old_spam = CommentFactory(post=post, status="spam")
+    fresh_trash = CommentFactory(post=post, status="trash")
+    kept = CommentFactory(post=post, status="approved")
+    Comment.objects.filter(pk=old_spam.pk).update(status_changed_at=old)
+    url = reverse("admin:comments_comment_empty_trash")
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert Comment.objects.filter(pk=old_spam.pk).exists()
+    response = admin_client.post(url)
+    assert response.status_code == 302
+    assert not Comment.objects.filter(pk=old_spam.pk).exists()
+    assert Comment.objects.filter(pk__in=[fresh_trash.pk, kept.pk]).count() == 2
+
+
+def test_emptying_the_trash_needs_the_delete_permission(client, post):
+    """Staff without the delete permission get 403."""
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="redakteur", is_staff=True)
+    client.force_login(staff)
+    assert client.post(reverse("admin:comments_comment_empty_trash")).status_code == 403
