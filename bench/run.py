@@ -3,9 +3,11 @@
 Builds a separate benchmark database (bench/data.py), starts the production server
 (gunicorn, DEBUG off) on 127.0.0.1, and measures for the home page, "hartes training"
 and the posts with 0/10/100/1,000 comments: requests/s and latency p50/p99 at
-concurrency 1 and 8, HTML bytes and SQL queries per page, once with the page cache off
-and once on. Then the write path: comments posted per second through the form and the
-time to approve 1,000 comments with the admin's bulk action.
+concurrency 1 and 8, HTML bytes and SQL queries per page, in three modes: every cache
+off (what rendering costs), fragment caches on (sidebar, post summaries, comment form,
+rendered thread: the page cache off), and the whole-page cache on. Then the write path:
+comments posted per second through the form and the time to approve 1,000 comments with
+the admin's bulk action.
 
 Load goes to 127.0.0.1 only, bounded in time. wrk is used when installed, else a small
 threaded client. Results: a table on stdout and bench/out/results.json.
@@ -40,7 +42,15 @@ WORDPRESS = {
 }
 
 
-def _env(page_cache: bool) -> dict:
+MODES = {
+    # name: (BLOG_PAGE_CACHE, BLOG_FRAGMENT_CACHE)
+    "off": ("0", "0"),
+    "fragments": ("0", "1"),
+    "page cache": ("1", "1"),
+}
+
+
+def _env(mode: str) -> dict:
     env = dict(os.environ)
     env.update(
         {
@@ -48,7 +58,8 @@ def _env(page_cache: bool) -> dict:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY", "benchmark-only-key-" + "x" * 40),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "BLOG_PAGE_CACHE": "1" if page_cache else "0",
+            "BLOG_PAGE_CACHE": MODES[mode][0],
+            "BLOG_FRAGMENT_CACHE": MODES[mode][1],
             "CAPTCHA_TEST_MODE": "1",  # the write-path benchmark posts through the form
         }
     )
@@ -57,8 +68,8 @@ def _env(page_cache: bool) -> dict:
     return env
 
 
-def _setup_django(page_cache: bool) -> None:
-    os.environ.update(_env(page_cache))
+def _setup_django() -> None:
+    os.environ.update(_env("off"))
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -81,14 +92,14 @@ def build_database() -> dict:
 
 
 def count_queries(pages: dict) -> dict:
-    """SQL queries and HTML bytes per page, in-process, page cache off, frame cache warm."""
+    """SQL queries and HTML bytes per page, in-process, page and fragment caches off."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client(HTTP_HOST="127.0.0.1")
     result = {}
-    with override_settings(BLOG_PAGE_CACHE=False):
+    with override_settings(BLOG_PAGE_CACHE=False, BLOG_FRAGMENT_CACHE=False):
         for name, url in pages.items():
             client.get(url)
             with CaptureQueriesContext(connection) as ctx:
@@ -103,9 +114,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(page_cache: bool) -> tuple[subprocess.Popen, str]:
+def start_server(mode: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = _env(page_cache)
+    env = _env(mode)
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     env["GUNICORN_LOG_LEVEL"] = "warning"
     proc = subprocess.Popen(
@@ -202,17 +213,16 @@ def load(url: str, connections: int, seconds: int) -> dict:
 
 def measure_reads(pages: dict, seconds: int) -> dict:
     results = {}
-    for page_cache in (False, True):
-        proc, base = start_server(page_cache)
+    for mode in MODES:
+        proc, base = start_server(mode)
         try:
-            label = "cache on" if page_cache else "cache off"
             for name, url in pages.items():
                 urllib.request.urlopen(base + url).read()  # warm the worker caches
                 for connections in (1, 8):
                     figures = load(base + url, connections, seconds)
-                    results.setdefault(name, {})[f"{label} c{connections}"] = figures
+                    results.setdefault(name, {})[f"{mode} c{connections}"] = figures
                     print(
-                        f"  {label:9} c={connections} {name:16} {figures['rps']:9.1f} req/s",
+                        f"  {mode:10} c={connections} {name:16} {figures['rps']:9.1f} req/s",
                         flush=True,
                     )
         finally:
@@ -284,22 +294,25 @@ def measure_writes(comment_count: int = 200, approve_count: int = 1000) -> dict:
 
 
 def table(results: dict) -> str:
-    lines = [
-        f"{'page':16} {'queries':>7} {'KB':>6} "
-        f"{'off c1':>8} {'off c8':>8} {'p50/p99 ms (off c8)':>20} {'on c8':>9} {'vs WP off/on':>14}"
-    ]
+    head = f"{'page':16} {'queries':>7} {'KB':>7}"
+    for mode in MODES:
+        head += f" {mode + ' c8':>15}"
+    head += f" {'p50/p99 ms (off c8)':>20} {'× WordPress (off/frag/page)':>29}"
+    lines = [head]
     for name, figures in results["pages"].items():
         reads = results["reads"].get(name, {})
-        off1 = reads.get("cache off c1", {}).get("rps", 0)
-        off8 = reads.get("cache off c8", {})
-        on8 = reads.get("cache on c8", {}).get("rps", 0)
-        wp = WORDPRESS.get(name if name != "hartes training" else "hartes training")
-        ratio = f"{off8.get('rps', 0) / wp:5.1f}×/{on8 / wp:5.0f}×" if wp else ""
-        lat = f"{off8.get('p50_ms') or 0:.1f}/{off8.get('p99_ms') or 0:.1f}"
-        lines.append(
-            f"{name:16} {figures['queries']:7} {figures['bytes'] / 1024:6.1f} "
-            f"{off1:8.1f} {off8.get('rps', 0):8.1f} {lat:>20} {on8:9.1f} {ratio:>14}"
-        )
+        line = f"{name:16} {figures['queries']:7} {figures['bytes'] / 1024:7.1f}"
+        rates = []
+        for mode in MODES:
+            rate = reads.get(f"{mode} c8", {}).get("rps", 0)
+            rates.append(rate)
+            line += f" {rate:15.1f}"
+        off8 = reads.get("off c8", {})
+        line += f" {off8.get('p50_ms') or 0:9.1f}/{off8.get('p99_ms') or 0:<10.1f}"
+        wp = WORDPRESS.get(name)
+        if wp:
+            line += "  " + " / ".join(f"{rate / wp:.1f}×" for rate in rates)
+        lines.append(line)
     writes = results.get("writes")
     if writes:
         lines.append(
@@ -322,7 +335,7 @@ def main() -> None:
     seconds = 2 if args.quick else args.seconds
     OUT.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)
-    _setup_django(page_cache=False)
+    _setup_django()
     pages = build_database()
     if args.quick:
         pages = {

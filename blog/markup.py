@@ -10,7 +10,7 @@ import re
 
 import bleach
 import markdown
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 POST_TAGS = frozenset(
@@ -45,11 +45,40 @@ PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Extensions that ship with Python-Markdown. Raw HTML in the source is allowed, as
 # Markdown allows it, because everything goes through bleach afterwards.
 POST_EXTENSIONS = ["extra", "sane_lists"]
+# Quotes and list items opened on one line ("> > > …", "- - - …", "1. 1. …") nest, and
+# Markdown parses each level by recursion: thousands of them end in a RecursionError,
+# hundreds take seconds. Deeper nesting than this is cut (issue #7).
+MAX_NESTING = 16
+# One quote or list marker at the start of a line (possessive: no backtracking).
+_MARKER = r"[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
+
+
+def nesting_limiter(depth: int) -> re.Pattern:
+    """A pattern whose substitution with r"\1" keeps the first `depth` markers of a line."""
+    return re.compile(rf"^((?:{_MARKER}){{{depth}}})(?:{_MARKER})+", re.MULTILINE)
+
+
+_DEEP_NESTING = nesting_limiter(MAX_NESTING)
+
+
+def plain_paragraphs(text: str) -> str:
+    """Text as escaped paragraphs and line breaks: the fallback for input Markdown
+    cannot handle in bounded time and depth."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(
+        "<p>" + escape(block.strip("\n")).replace("\n", "<br>") + "</p>"
+        for block in blocks
+        if block.strip()
+    )
 
 
 def render_markdown(text: str) -> str:
     """Render an author's Markdown to sanitised HTML."""
-    raw = markdown.markdown(text or "", extensions=POST_EXTENSIONS, output_format="html")
+    text = _DEEP_NESTING.sub(r"\1", (text or "").replace("\x00", ""))
+    try:
+        raw = markdown.markdown(text, extensions=POST_EXTENSIONS, output_format="html")
+    except RecursionError:  # nesting by indentation alone, thousands of levels deep
+        raw = plain_paragraphs(text)
     return sanitize_html(raw)
 
 

@@ -13,7 +13,9 @@ from functools import partial
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import URL_RE, Linker
+
+from blog.markup import nesting_limiter, plain_paragraphs
 
 COMMENT_TAGS = frozenset(
     {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "del"}
@@ -21,9 +23,18 @@ COMMENT_TAGS = frozenset(
 COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"]}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 REL = "nofollow ugc noopener"
-# Deeper quote nesting than this is flattened: bounded work for hostile input.
+# Deeper nesting of quotes and list items than this is flattened: bounded work for
+# hostile input ("> > > …", "- - - …").
 MAX_QUOTE_DEPTH = 5
-_DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+_DEEP_QUOTE = nesting_limiter(MAX_QUOTE_DEPTH)
+# bleach's sanitiser and linkifier cost some 50 µs per tag or character reference:
+# 65,000 "<" (each one "&lt;") would take seconds. Output with more of them than this,
+# far more than any real comment has, is shown as plain text instead (issue #7).
+MAX_MARKUP_TOKENS = 8000
+# bleach's URL pattern starts with "\(*" and so is tried again at every "(" of a run:
+# "((((…" takes quadratic time. Starting only at the first "(" of a run finds the same
+# links in linear time.
+_URL_RE = re.compile(r"(?<!\()" + URL_RE.pattern, URL_RE.flags)
 
 
 def _set_rel(attrs, new=False):
@@ -37,7 +48,7 @@ def _set_rel(attrs, new=False):
 
 
 # No skip_tags: bleach 6 escapes the text of skipped elements a second time.
-_linker = Linker(callbacks=[_set_rel], parse_email=False)
+_linker = Linker(callbacks=[_set_rel], parse_email=False, url_re=_URL_RE)
 _clean = partial(
     bleach.clean,
     tags=COMMENT_TAGS,

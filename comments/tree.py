@@ -15,7 +15,9 @@ import json
 from collections import namedtuple
 from dataclasses import dataclass, field
 
+from django.conf import settings as django_settings
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -158,11 +160,26 @@ def remembered_author(request) -> dict:
 def comment_section(request, post, *, form=None, error=None, reply_to=None) -> dict:
     """Everything the post page needs for its comments: thread, heading, form state."""
     settings = DiscussionSettings.load()
-    thread = build_thread(
-        post, max_depth=settings.thread_depth, include_pending=pending_ids(request)
-    )
     is_open = comments_open(post, settings)
-    if reply_to is None and form is None:
+    thread = None
+    pending = pending_ids(request)
+    avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
+    # The rendered thread is the same for every reader without a held comment of their
+    # own, until something visible changes (the content version).
+    thread_key = (
+        f"comments:thread:{post.pk}:{settings.thread_depth}:{is_open}:{get_language()}:"
+        f"{content_version()}"
+        if django_settings.BLOG_FRAGMENT_CACHE and not pending
+        else None
+    )
+    thread_html = cache.get(thread_key) if thread_key else None
+    if thread_html is None:
+        thread = build_thread(post, max_depth=settings.thread_depth, include_pending=pending)
+        thread_html = render_thread(thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
+        if thread_key:
+            cache.set(thread_key, thread_html, timeout=3600)
+    if reply_to is None and form is None and request.GET.get("replytocom"):
+        thread = thread or build_thread(post, max_depth=settings.thread_depth)
         reply_to = _reply_target(request, post, thread)
     if form is None and is_open:
         form = CommentForm(
@@ -185,15 +202,11 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         ) % {"count": count, "title": post.title}
     else:
         heading = ""
-    avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
     return {
         "comment_fields": _visible_fields(form),
         "form_cache_key": _form_cache_key(request, post, form, error, reply_to),
         "last_modified": last_change,
-        "thread": thread,
-        "thread_html": render_thread(
-            thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open
-        ),
+        "thread_html": thread_html,
         "comment_heading": heading,
         "comments_open": is_open,
         "comment_form": form,

@@ -56,18 +56,18 @@ class ResilientRedisCache(RedisCache):
             result = function()
         except OUTAGE_ERRORS as exc:
             with self._lock:
-                first = not self.is_down
                 self._down_until = time.monotonic() + self.retry_after
-            if first:
-                logger.warning(
-                    "Redis cache unreachable (%s on %s: %s); serving without cache, "
-                    "next try in %.0f s.",
-                    type(exc).__name__,
-                    operation,
-                    exc,
-                    self.retry_after,
-                )
-            self._was_down = True
+                first, self._was_down = not self._was_down, True
+            # Once per outage (per process), not at every retry.
+            logger.log(
+                logging.WARNING if first else logging.DEBUG,
+                "Redis cache unreachable (%s on %s: %s); serving without cache, "
+                "next try in %.0f s.",
+                type(exc).__name__,
+                operation,
+                exc,
+                self.retry_after,
+            )
             return fallback
         if self._was_down:
             self._was_down = False

@@ -194,6 +194,9 @@ else:
 
 # The page cache for anonymous readers (blog/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
 BLOG_PAGE_CACHE = env_bool("BLOG_PAGE_CACHE", True)
+# Cached fragments that are the same for every reader: sidebar, post summaries, the empty
+# comment form, the rendered comment thread. BLOG_FRAGMENT_CACHE=0 turns them off.
+BLOG_FRAGMENT_CACHE = env_bool("BLOG_FRAGMENT_CACHE", True)
 # How long a reverse proxy or CDN may keep an anonymous page (Cache-Control max-age).
 PAGE_CACHE_MAX_AGE = env_int("BLOG_PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_EXCLUDED_PREFIXES = (

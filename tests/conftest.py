@@ -16,6 +16,9 @@ def _isolated(settings, tmp_path):
     """
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Its own content-version stamp: other test runs on this machine bump theirs.
+    if settings.CONTENT_VERSION_FILE:
+        settings.CONTENT_VERSION_FILE = str(tmp_path / "content-version")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

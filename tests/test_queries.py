@@ -94,6 +94,7 @@ def _counts(urls: dict) -> dict:
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     settings.BLOG_PAGE_CACHE = False
+    settings.BLOG_FRAGMENT_CACHE = False
 
 
 def test_every_page_type_stays_within_six_queries():

@@ -175,3 +175,16 @@ def test_cache_off_setting(client, post, settings):
     settings.BLOG_PAGE_CACHE = False
     _get(client, post.get_absolute_url())
     assert "X-Page-Cache" not in _get(client, post.get_absolute_url())
+
+
+def test_fragments_follow_changes_with_the_page_cache_off(client, post, settings):
+    """The cached thread, summaries and sidebar show an approval at once too."""
+    settings.BLOG_PAGE_CACHE = False
+    held = CommentFactory(post=post, status="pending", body="frisch freigegeben")
+    for url in (post.get_absolute_url(), reverse("blog:post_list")):
+        assert "frisch freigegeben" not in _get(client, url).content.decode()
+    set_status(held, Comment.Status.APPROVED)
+    assert "frisch freigegeben" in _get(client, post.get_absolute_url()).content.decode()
+    home = _get(client, reverse("blog:post_list")).content.decode()
+    assert "Ein Kommentar" in home  # the summary's comment count
+    assert held.get_absolute_url() in home  # the sidebar's recent comments
