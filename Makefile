@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-import
+.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,11 @@ bench: install
 # database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
 bench-import: install
 	$(PY) -m wordpress.bench $(BENCH_ARGS)
+
+# Faults and load (issue #7, bench/loadtest.py): gunicorn with 4 workers on 127.0.0.1,
+# 1,000 comments from 20 clients while pages are read, one worker SIGKILLed, a backup
+# taken under load and restored; exits non-zero on any lost or duplicate comment or 5xx.
+# SQLite by default; DATABASE_URL=postgres://…/loadtest for PostgreSQL (that database is
+# dropped and created afresh). LOADTEST_ARGS e.g. "--cache redis" or "--comments 200".
+loadtest: install
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)

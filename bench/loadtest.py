@@ -260,6 +260,29 @@ def worker_pids(master: int) -> list[int]:
     return sorted(pids)
 
 
+def busy_workers(pids: list[int], port: int) -> list[int]:
+    """Those of `pids` holding an established connection to `port`: serving a request."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                established.add(fields[9])
+    busy = []
+    for pid in pids:
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        if any(link.startswith("socket:[") and link[8:-1] in established for link in links):
+            busy.append(pid)
+    return busy
+
+
 def request(port: int, method: str, path: str, body=None, headers=None, timeout=60):
     """One request on a fresh connection: (status or None on a broken connection, body,
     headers)."""
@@ -330,6 +353,8 @@ def writer(run: Run, client: int, count: int) -> None:
     rng = random.Random(client)
     origin = f"http://127.0.0.1:{run.port}"
     for n in range(count):
+        if run.writers_done.is_set():  # the run was aborted
+            return
         if time.monotonic() > run.deadline:
             run.note(f"client {client}: time limit reached at comment {n}")
             return
@@ -428,17 +453,26 @@ def reader(run: Run, number: int) -> None:
 
 
 def killer(run: Run, master: int, at: int, workers: int) -> None:
-    """SIGKILL one worker once `at` comments are in; wait for its replacement."""
+    """SIGKILL one worker in the middle of a request once `at` comments are in; wait for
+    its replacement."""
     while run.done < at and not run.writers_done.is_set():
         time.sleep(0.02)
     if run.writers_done.is_set():
         run.note("the kill came too late: the load was over")
         return
     before = worker_pids(master)
-    victim = random.Random(7).choice(before)
+    busy: list[int] = []
+    give_up = time.monotonic() + 2
+    while not busy and time.monotonic() < give_up:
+        busy = busy_workers(before, run.port)
+    victim = (busy or before)[0]
     os.kill(victim, signal.SIGKILL)
     killed_at = time.monotonic()
-    run.milestones["killed"] = {"pid": victim, "after_comments": run.done}
+    run.milestones["killed"] = {
+        "pid": victim,
+        "after_comments": run.done,
+        "while_serving": bool(busy),
+    }
     while time.monotonic() - killed_at < 30:
         now = worker_pids(master)
         new = sorted(set(now) - set(before))
@@ -733,9 +767,10 @@ def main() -> int:
         stop_server(proc)
     log = scan_log(log_path)
     db = check_database(run)
-    restore = check_restore(run, env, run.milestones["backup"]) if not args.no_backup else {}
-    if "backup" not in run.milestones and not args.no_backup:
-        restore = {"ok": False}
+    restore = {}
+    if not args.no_backup:
+        backup = run.milestones.get("backup")
+        restore = check_restore(run, env, backup) if backup else {"ok": False}
     drop_redis_keys(env)
 
     server_errors = sum(n for s, n in run.statuses.items() if s != "broken" and s >= 500)
@@ -838,7 +873,8 @@ def summary(f: dict) -> str:
         f"  POST answers           {f['post_statuses']}",
         f"  broken connections     {f['broken_connections']} (resent: {f['resent']})",
         f"  worker SIGKILLed       pid {killed.get('pid')} after {killed.get('after_comments')}"
-        f" comments; replaced by pid {restarted.get('pid')} in {restarted.get('seconds')} s;"
+        f" comments{' in mid-request' if killed.get('while_serving') else ''};"
+        f" replaced by pid {restarted.get('pid')} in {restarted.get('seconds')} s;"
         f" {f['workers_at_end']} workers at the end"
         if killed
         else f"  worker SIGKILLed       no; {f['workers_at_end']} workers at the end",

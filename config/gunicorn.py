@@ -21,3 +21,6 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No runtime control socket: gunicorn 27 otherwise opens one shared by every instance of
+# the user (~/.gunicorn/gunicorn.ctl); several blogs or test runs would collide there.
+control_socket_disable = True
