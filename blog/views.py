@@ -335,6 +335,7 @@ def server_error(request):
     except Exception:  # the database may be what failed
         site = {}
     return HttpResponse(
-        template.render({"site": site, "request": request, "now": timezone.now()}),
+        # Rendered without context processors (they may be what failed): no fragment cache.
+        template.render({"site": site, "request": request, "fragment_timeout": 0}),
         status=500,
     )

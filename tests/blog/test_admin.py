@@ -236,9 +236,7 @@ def test_media_change_page_shows_the_thumbnail(admin_client):
     media = MediaFactory()
     response = admin_client.get(reverse("admin:blog_media_change", args=[media.pk]))
     small = media.file.storage.url(media.variants["480"]["name"])
-    assertContains(
-        response, f'<img src="{small}" alt="" class="media-thumbnail">', html=True
-    )
+    assertContains(response, f'<img src="{small}" alt="" class="media-thumbnail">', html=True)
 
 
 # Site settings

@@ -973,3 +973,26 @@ def test_post_page_queries_do_not_grow_with_posts(client, author, django_assert_
     assert few == many
     with django_assert_max_num_queries(10):
         client.get(post.get_absolute_url())
+
+
+def test_server_error_page_is_themed(rf, db):
+    """The 500 page renders in the theme, with the blog's frame, even with caches on."""
+    from blog.views import server_error
+
+    response = server_error(rf.get("/kaputt/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<main" in html and 'class="site-footer"' in html
+
+
+def test_server_error_page_survives_a_failing_database(rf, monkeypatch):
+    """If the site data cannot be read (the database is down), the 500 page still renders."""
+    from blog import views
+
+    def broken():
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(views, "get_site_data", broken)
+    response = views.server_error(rf.get("/kaputt/"))
+    assert response.status_code == 500
+    assert "<main" in response.content.decode()
