@@ -4,19 +4,52 @@ Items carry the full sanitised HTML of the post; password-protected posts only t
 title and a note, as WordPress does.
 """
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Category, Post, Tag
 from .site import get_site_data
 
 FEED_SIZE = 10
+# What XML 1.0 cannot hold: Django's feed writer refuses control characters with an
+# exception (a 500 for the whole feed), and lone surrogates cannot be encoded (#7).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class _XmlSafe:
+    """A feed type that drops what XML cannot hold from every text it is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class SafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
 
 
 class LatestPostsFeed(Feed):
+    feed_type = SafeRssFeed
+
     def title(self, obj=None):
         return get_site_data()["title"]
 
@@ -58,7 +91,7 @@ class LatestPostsFeed(Feed):
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj=None):
         return self.description(obj)

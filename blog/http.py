@@ -28,3 +28,14 @@ def _valid(address: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def parse_id(raw: str) -> int | None:
+    """A database id from a query parameter, or None: plain ASCII digits only.
+
+    str.isdigit() also says yes to "²" (which int() refuses) and to 5,000 digits
+    (which int() refuses too, and no 64-bit column holds).
+    """
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None

@@ -7,6 +7,8 @@ elements, no event-handler attributes, no javascript: or data: URLs.
 
 import html
 import re
+import threading
+import time
 
 import bleach
 import markdown
@@ -45,12 +47,25 @@ PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Extensions that ship with Python-Markdown. Raw HTML in the source is allowed, as
 # Markdown allows it, because everything goes through bleach afterwards.
 POST_EXTENSIONS = ["extra", "sane_lists"]
-# Quotes and list items opened on one line ("> > > …", "- - - …", "1. 1. …") nest, and
-# Markdown parses each level by recursion: thousands of them end in a RecursionError,
-# hundreds take seconds. Deeper nesting than this is cut (issue #7).
+
+# Hostile input (issue #7). Quotes and list items opened on one line ("> > > …",
+# "- - - …", "1. 1. …") nest, and Markdown parses each level by recursion: thousands
+# of them end in a RecursionError, hundreds take seconds. Deeper nesting than this is
+# cut.
 MAX_NESTING = 16
 # One quote or list marker at the start of a line (possessive: no backtracking).
 _MARKER = r"[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
+# Python-Markdown is quadratic on some input: a run of unclosed "[" makes it scan the
+# rest of the text once per bracket, thousands of lines or emphasis marks rebuild the
+# text once per match. Work beyond this much CPU time (of the rendering thread) is
+# given up, and the text is shown as plain paragraphs instead. Real posts take
+# milliseconds, and some 2.5 s per megabyte of text: long ones get more time.
+POST_MARKDOWN_SECONDS = 0.3
+POST_MARKDOWN_SECONDS_PER_MB = 5.0
+
+
+class TooMuchWork(Exception):
+    """Markdown rendering ran over its time budget."""
 
 
 def nesting_limiter(depth: int) -> re.Pattern:
@@ -61,9 +76,43 @@ def nesting_limiter(depth: int) -> re.Pattern:
 _DEEP_NESTING = nesting_limiter(MAX_NESTING)
 
 
+def budgeted(md: markdown.Markdown) -> markdown.Markdown:
+    """Make `md` raise TooMuchWork in its loops once `md.deadline` has passed.
+
+    The inline patterns and block processors are where the work happens, each call
+    short: checking the clock before each one bounds the overrun to one call.
+    """
+
+    def guard(function):
+        def guarded(*args, **kwargs):
+            if time.thread_time() > md.deadline:
+                raise TooMuchWork
+            return function(*args, **kwargs)
+
+        return guarded
+
+    for pattern in md.inlinePatterns:
+        pattern.handleMatch = guard(pattern.handleMatch)
+    for processor in md.parser.blockprocessors:
+        processor.test = guard(processor.test)
+    md.deadline = float("inf")
+    return md
+
+
+def convert_within(md: markdown.Markdown, text: str, seconds: float) -> str | None:
+    """`text` converted by a budgeted() Markdown, or None if that takes too long or too
+    deep."""
+    md.deadline = time.thread_time() + seconds
+    try:
+        return md.reset().convert(text)
+    except (TooMuchWork, RecursionError):
+        return None
+    finally:
+        md.deadline = float("inf")
+
+
 def plain_paragraphs(text: str) -> str:
-    """Text as escaped paragraphs and line breaks: the fallback for input Markdown
-    cannot handle in bounded time and depth."""
+    """Text as escaped paragraphs and line breaks: what hostile input is shown as."""
     blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     return "".join(
         "<p>" + escape(block.strip("\n")).replace("\n", "<br>") + "</p>"
@@ -72,14 +121,25 @@ def plain_paragraphs(text: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _post_markdown() -> markdown.Markdown:
+    """One configured Markdown instance per thread."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = budgeted(
+            markdown.Markdown(extensions=POST_EXTENSIONS, output_format="html")
+        )
+    return md
+
+
 def render_markdown(text: str) -> str:
     """Render an author's Markdown to sanitised HTML."""
     text = _DEEP_NESTING.sub(r"\1", (text or "").replace("\x00", ""))
-    try:
-        raw = markdown.markdown(text, extensions=POST_EXTENSIONS, output_format="html")
-    except RecursionError:  # nesting by indentation alone, thousands of levels deep
-        raw = plain_paragraphs(text)
-    return sanitize_html(raw)
+    budget = POST_MARKDOWN_SECONDS + POST_MARKDOWN_SECONDS_PER_MB * len(text) / 1e6
+    raw = convert_within(_post_markdown(), text, budget)
+    return sanitize_html(plain_paragraphs(text) if raw is None else raw)
 
 
 def sanitize_html(raw: str) -> str:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from blog.feeds import SafeRssFeed
 from blog.models import Post
 from blog.site import get_site_data
 
@@ -18,6 +19,8 @@ FEED_SIZE = 20
 
 
 class LatestCommentsFeed(Feed):
+    feed_type = SafeRssFeed
+
     def title(self, obj=None):
         return _("Comments for %s") % get_site_data()["title"]
 

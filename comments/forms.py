@@ -1,5 +1,7 @@
 """The reply form: what a visitor types, a hidden parent, a honeypot and a captcha (issue #3)."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -10,12 +12,27 @@ from django.utils.translation import pgettext_lazy
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 
 CAPTCHA_TEST_ANSWER = "passed"
+# Control characters but tab and line breaks, and lone surrogates: invisible, and no
+# XML 1.0 (the feeds) or UTF-8 (the database) can hold them. They are dropped; NUL is
+# refused with a message by Django's own validator before (issue #7).
+_UNPRINTABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_NO_PARENT = _("The comment you are replying to does not exist.")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
 
 
 class CommentForm(forms.ModelForm):
     """A comment on `post`; `user` decides whether name, e-mail and captcha are asked."""
 
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,  # the largest id a database column holds
+        error_messages={"invalid": _NO_PARENT, "min_value": _NO_PARENT, "max_value": _NO_PARENT},
+    )
     honeypot = forms.CharField(
         required=False,
         # Translators: label of the honeypot field, hidden from humans.
@@ -102,13 +119,21 @@ class CommentForm(forms.ModelForm):
         return "author_name" in self.fields
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = printable(self.cleaned_data["body"])
         if not body.strip():
             raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
         return body.strip("\n\r")
 
+    def clean_author_name(self):
+        name = " ".join(printable(self.cleaned_data["author_name"]).split())
+        if not name:
+            raise forms.ValidationError(
+                self.fields["author_name"].error_messages["required"], "required"
+            )
+        return name
+
     def clean_author_url(self):
-        url = self.cleaned_data.get("author_url", "").strip()
+        url = printable(self.cleaned_data.get("author_url", "")).strip()
         if url and "://" not in url:
             url = "https://" + url
         if url:
@@ -124,9 +149,7 @@ class CommentForm(forms.ModelForm):
             return None
         parent = Comment.objects.filter(pk=parent_id, post=self.post).first()
         if parent is None:
-            raise forms.ValidationError(
-                _("The comment you are replying to does not exist."), code="parent_invalid"
-            )
+            raise forms.ValidationError(_NO_PARENT, code="parent_invalid")
         if not parent.is_approved:
             raise forms.ValidationError(
                 _("Sorry, replies to unapproved comments are not allowed."),

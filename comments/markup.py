@@ -15,7 +15,7 @@ import bleach
 import markdown
 from bleach.linkifier import URL_RE, Linker
 
-from blog.markup import nesting_limiter, plain_paragraphs
+from blog.markup import budgeted, convert_within, nesting_limiter, plain_paragraphs
 
 COMMENT_TAGS = frozenset(
     {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "del"}
@@ -31,6 +31,8 @@ _DEEP_QUOTE = nesting_limiter(MAX_QUOTE_DEPTH)
 # 65,000 "<" (each one "&lt;") would take seconds. Output with more of them than this,
 # far more than any real comment has, is shown as plain text instead (issue #7).
 MAX_MARKUP_TOKENS = 8000
+# CPU time for Markdown's part (see blog/markup.py); a comment takes a millisecond.
+COMMENT_MARKDOWN_SECONDS = 0.3
 # bleach's URL pattern starts with "\(*" and so is tried again at every "(" of a run:
 # "((((…" takes quadratic time. Starting only at the first "(" of a run finds the same
 # links in linear time.
@@ -63,7 +65,9 @@ def render_comment(text: str) -> str:
     """Render a comment's text to sanitised HTML; see the module docstring."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _DEEP_QUOTE.sub(r"\1", text)
-    rendered = _markdown().reset().convert(text)
+    rendered = convert_within(_markdown(), text, COMMENT_MARKDOWN_SECONDS)
+    if rendered is None or rendered.count("<") + rendered.count("&") > MAX_MARKUP_TOKENS:
+        return plain_paragraphs(text)
     return _linker.linkify(_clean(rendered)).strip()
 
 
@@ -77,5 +81,5 @@ def _markdown() -> markdown.Markdown:
         md = markdown.Markdown(extensions=["nl2br", "sane_lists"])
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        _local.md = md
+        _local.md = budgeted(md)
     return md

@@ -7,6 +7,7 @@ list, previously approved author) and the disallowed list.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -92,23 +93,50 @@ def _check_duplicate(post, parent, author: Author, body: str) -> None:
         )
 
 
+def _flood_keys(author: Author) -> list[str]:
+    keys = []
+    if author.ip_address:
+        keys.append(f"comments:flood:ip:{author.ip_address}")
+    if author.email:
+        keys.append(f"comments:flood:email:{spam.normalise(author.email)}")
+    return keys
+
+
+def _serialise(author: Author) -> None:
+    """Make simultaneous submissions from one IP or e-mail address wait for each other.
+
+    Called inside the transaction that checks for floods and duplicates and inserts
+    the comment, so that the second of two requests arriving at once on different
+    workers sees the first one's comment (issue #7). SQLite: that transaction began
+    with BEGIN IMMEDIATE (config/settings.py), which already lets one writer in at a
+    time. PostgreSQL: a transaction-level advisory lock per address.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(_flood_keys(author)):  # always in one order: no deadlock
+            digest = hashlib.sha256(key.encode()).digest()
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
+
+
 def _check_flood(author: Author, seconds: int) -> None:
     """At most one comment per `seconds` from one IP address or e-mail address.
 
-    The last comment is looked up in the database, and a cache key taken atomically
-    closes the gap between two requests arriving at once on different workers.
+    The last comment is looked up in the database, inside the transaction that inserts
+    the new one (see _serialise); a cache key taken atomically besides stops a second
+    request even before the first one's comment is written.
     """
     if not seconds:
         return
     since = timezone.now() - datetime.timedelta(seconds=seconds)
     who = Q()
-    keys = []
     if author.ip_address:
         who |= Q(ip_address=author.ip_address)
-        keys.append(f"comments:flood:ip:{author.ip_address}")
     if author.email:
         who |= Q(author_email__iexact=author.email)
-        keys.append(f"comments:flood:email:{spam.normalise(author.email)}")
+    keys = _flood_keys(author)
     if not keys:
         return
     recent = Comment.objects.filter(who, created_at__gte=since).exists()
@@ -163,26 +191,30 @@ def submit_comment(
             code="parent_unapproved",
         )
     check_post_accepts_comments(post, user)
-    _check_duplicate(post, parent, author, body)
-    if not is_privileged(user, post):
-        _check_flood(author, settings.flood_seconds)
-    status = decide_status(
-        post=post, author=author, body=body, honeypot=honeypot, settings=settings
-    )
-    comment = Comment(
-        post=post,
-        parent=parent,
-        author_name=author.name,
-        author_email=author.email,
-        author_url=author.url,
-        body=body,
-        status=status,
-        ip_address=author.ip_address,
-        user_agent=(author.user_agent or "")[:254],
-        user=author.user if user.is_authenticated else None,
-    )
-    comment.full_clean(exclude=["parent", "post", "user"])
+    # The checks and the insert in one transaction, one person at a time: two requests
+    # at once cannot both pass the flood or duplicate check (issue #7).
     with transaction.atomic():
+        if not is_privileged(user, post):
+            _serialise(author)
+        _check_duplicate(post, parent, author, body)
+        if not is_privileged(user, post):
+            _check_flood(author, settings.flood_seconds)
+        status = decide_status(
+            post=post, author=author, body=body, honeypot=honeypot, settings=settings
+        )
+        comment = Comment(
+            post=post,
+            parent=parent,
+            author_name=author.name,
+            author_email=author.email,
+            author_url=author.url,
+            body=body,
+            status=status,
+            ip_address=author.ip_address,
+            user_agent=(author.user_agent or "")[:254],
+            user=author.user if user.is_authenticated else None,
+        )
+        comment.full_clean(exclude=["parent", "post", "user"])
         comment.save()
         if status == Comment.Status.APPROVED:
             recount(post)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from blog.http import parse_id
 from blog.site import content_version
 
 from .forms import CommentForm
@@ -253,10 +254,10 @@ def _form_cache_key(request, post, form, error, reply_to) -> str:
 
 def _reply_target(request, post, thread: Thread):
     """The comment named by ?replytocom=N (the no-JavaScript reply link), if repliable."""
-    raw = request.GET.get("replytocom", "")
-    if not raw.isdigit():
+    wanted = parse_id(request.GET.get("replytocom", ""))
+    if wanted is None:
         return None
     for node in thread.nodes:
-        if node.comment.pk == int(raw) and node.can_reply:
+        if node.comment.pk == wanted and node.can_reply:
             return node.comment
     return None

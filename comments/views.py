@@ -11,11 +11,13 @@ and the captcha still applies.
 
 import ipaddress
 import json
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -42,6 +44,11 @@ from .tree import (
     pending_ids,
 )
 
+# The largest comment form a browser sends: the longest comment, every character
+# percent-encoded to 12 bytes, and the other fields. Anything bigger is refused before
+# its body is read (issue #7).
+MAX_FORM_BYTES = 1024 * 1024
+AVATAR_KEY = re.compile(r"[0-9a-f]{1,64}")
 CAPTCHA_COOKIE = "comment_captcha"
 CAPTCHA_SALT = "comments.captcha"
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
@@ -79,8 +86,11 @@ def comment_create(request, post_id):
 
     Valid: redirect to the post at #comment-N (held ones are shown to their author only).
     Invalid: the post page again with the errors and the text kept (400); refused as a
-    whole: 403 (closed post, reply to a held comment), 409 (duplicate), 429 (flood).
+    whole: 403 (closed post, reply to a held comment), 409 (duplicate), 429 (flood);
+    too big to read: 413.
     """
+    if _too_big(request):
+        return _error_page(request, _("Your comment is too long."), 413)
     if request.user.is_authenticated:
         failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
         if failure is not None:
@@ -159,6 +169,26 @@ def comment_create(request, post_id):
     return response
 
 
+def _too_big(request) -> bool:
+    """Whether the form is larger than any real one: by the length the request
+    announces, before any of it is read, or by its number of fields.
+
+    Django refuses a body above DATA_UPLOAD_MAX_MEMORY_SIZE too, but only when
+    request.POST is read, and with a bare 400 page.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    if length > MAX_FORM_BYTES:
+        return True
+    try:
+        request.POST  # noqa: B018  (parsed here, so that the limits are checked here)
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return True
+    return False
+
+
 def _checked_ip(request) -> str | None:
     """client_ip(), unless a forged forwarding header made it no address (the model's
     field would refuse it with a 500); then the address the connection came from."""
@@ -194,7 +224,13 @@ def _remember_author(request, response, data) -> None:
 
 @require_GET
 def avatar(request, key):
-    """A commenter's identicon (see comments/avatars.py), cached for a long time."""
+    """A commenter's identicon (see comments/avatars.py), cached for a long time.
+
+    Keys are what models.avatar_key makes (hex digits): any other key would only fill
+    the cache with pictures nobody links to.
+    """
+    if not AVATAR_KEY.fullmatch(key):
+        raise Http404
     cache_key = f"comments:avatar:{key}"
     png = cache.get(cache_key)
     if png is None:

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # cached pages carry it too.
     "blog.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL characters out of paths, query strings and headers (issue #7).
+    "blog.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content and 304 answers, for cached pages too (issue #6).
     "django.middleware.http.ConditionalGetMiddleware",

@@ -11,7 +11,9 @@ import re
 
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from blog.http import parse_id
 from blog.models import Category, Post, Tag
 
 from .models import ImportedObject, Redirect
@@ -45,9 +47,10 @@ _DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?$")
 
 
 def _imported(kinds, wp_id: str) -> ImportedObject | None:
-    if not wp_id.isdigit():
+    wp_id = parse_id(wp_id)
+    if wp_id is None:
         return None
-    return ImportedObject.objects.of_kind(*kinds).filter(wp_id=int(wp_id)).first()
+    return ImportedObject.objects.of_kind(*kinds).filter(wp_id=wp_id).first()
 
 
 def _visible_url(request, row: ImportedObject | None) -> str:
@@ -121,11 +124,23 @@ def query_target(request) -> str:
         return post.get_absolute_url() if post else ""
     if params.get("m"):
         return _archive_url(params["m"])
-    if params.get("paged", "").isdigit() and int(params["paged"]) > 1:
-        return reverse("blog:post_list_page", kwargs={"page": int(params["paged"])})
+    paged = parse_id(params.get("paged", ""))
+    if paged is not None and paged > 1:
+        return reverse("blog:post_list_page", kwargs={"page": paged})
     if feed in FEEDS:
         return reverse(FEEDS[feed])
     return ""
+
+
+def _is_local_path(target: str) -> bool:
+    """Whether `target` is a path on this site, not "//evil.example" or "/\\evil.example",
+    which browsers read as another host (issue #7); they skip tabs and line breaks."""
+    bare = re.sub(r"[\t\n\r]", "", target)
+    return (
+        bare.startswith("/")
+        and not bare.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    )
 
 
 def _resolves_to(path: str, names: set[str] | None = None) -> bool:
@@ -179,7 +194,8 @@ def not_found_target(request) -> str:
     if path in OLD_FEED_FILES:
         return reverse(OLD_FEED_FILES[path])
     if path.startswith("/index.php/"):
-        return path.removeprefix("/index.php")
+        target = path.removeprefix("/index.php")
+        return target if _is_local_path(target) else ""
     for pattern, names in ((_FEED_SUFFIX, FEED_NAMES), (_POST_SUFFIX, None)):
         match = pattern.match(path)
         if match:
