@@ -139,7 +139,9 @@ def render_markdown(text: str) -> str:
     text = _DEEP_NESTING.sub(r"\1", (text or "").replace("\x00", ""))
     budget = POST_MARKDOWN_SECONDS + POST_MARKDOWN_SECONDS_PER_MB * len(text) / 1e6
     raw = convert_within(_post_markdown(), text, budget)
-    return sanitize_html(plain_paragraphs(text) if raw is None else raw)
+    if raw is None:
+        return plain_paragraphs(text)  # escaped: nothing for bleach to clean
+    return sanitize_html(raw)
 
 
 def sanitize_html(raw: str) -> str:

@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from django.utils.formats import date_format
 from django.utils.http import http_date

@@ -105,7 +105,7 @@ def test_every_page_type_stays_within_six_queries():
 
 
 def test_query_counts_do_not_grow_with_the_blog():
-    """Three times the posts, tags and comments (both with a second page): exactly the same number of queries."""
+    """Three times the posts, tags and comments (both with page 2): the same query counts."""
     small = _counts(_blog(4))
     Post.objects.all().delete()
     large = _counts(_blog(12))

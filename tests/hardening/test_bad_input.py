@@ -464,7 +464,8 @@ def test_100000_character_fields_are_refused_with_a_message(client, site, field,
     value = value if field == "author_email" else value + "a" * 100000
     response = sane(send(client, site.post, **{field: value}), 400)
     assert german(message) in text_of(response) or (
-        field == "author_email" and german("Please enter a valid email address.") in text_of(response)
+        field == "author_email"
+        and german("Please enter a valid email address.") in text_of(response)
     )
     assert textarea(response) == form_data()["body"]
 

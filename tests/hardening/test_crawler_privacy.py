@@ -107,7 +107,11 @@ def commenters(site, client, django_capture_on_commit_callbacks):
     for n, (name, email, ip, agent) in enumerate(COMMENTERS):
         post = posts[n % 3]
         first = CommentFactory(
-            post=post, author_name=name, author_email=email, ip_address=ip, user_agent=agent,
+            post=post,
+            author_name=name,
+            author_email=email,
+            ip_address=ip,
+            user_agent=agent,
             author_url=f"https://example.org/{n}/" if n % 2 else "",
         )
         ReplyFactory(
@@ -115,8 +119,13 @@ def commenters(site, client, django_capture_on_commit_callbacks):
         )
         for status in (Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH):
             CommentFactory(
-                post=posts[(n + 1) % 3], author_name=name, author_email=email, ip_address=ip,
-                user_agent=agent, status=status, created_at=hour_ago,
+                post=posts[(n + 1) % 3],
+                author_name=name,
+                author_email=email,
+                ip_address=ip,
+                user_agent=agent,
+                status=status,
+                created_at=hour_ago,
             )
         Subscription.objects.create(comment=first, email=email, confirmed_at=hour_ago)
         secrets += secrets_of(email, ip, agent)
@@ -175,7 +184,9 @@ def test_no_commenter_data_anywhere_a_crawler_can_reach(commenters):
         headers += "\n" + "\n".join(str(c) for c in response.cookies.values())
         for secret in commenters:
             for where, haystack in (("body", text), ("headers", headers)):
-                assert secret.lower() not in haystack.lower(), f"{secret!r} in the {where} of {path}"
+                assert secret.lower() not in haystack.lower(), (
+                    f"{secret!r} in the {where} of {path}"
+                )
         targets = links_in("http://testserver" + path, response)
         if response.status_code in (301, 302, 303, 307, 308):
             targets.append(urljoin("http://testserver" + path, response["Location"]))

@@ -95,6 +95,8 @@ class Server:
         self.log = open(tmp / "gunicorn.log", "w+")  # noqa: SIM115
         manage = [sys.executable, str(BASE_DIR / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+        # The production settings serve static files from the manifest (as make loadtest).
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
         out = subprocess.run(
             [*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
         )
@@ -115,11 +117,27 @@ class Server:
                 self.log.seek(0)
                 raise RuntimeError("gunicorn did not start:\n" + self.log.read())
             try:
-                if self.request("GET", "/robots.txt")[0] == 200:
+                if self.request("GET", "/robots.txt")[0] == 200 and len(self.workers()) == WORKERS:
                     return
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 30 s")
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer with {WORKERS} workers within 30 s")
+
+    def workers(self) -> list[int]:
+        """The master's live child processes (from /proc): the workers."""
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == self.process.pid and fields[0] != "Z":
+                pids.append(int(entry))
+        return pids
 
     def stop(self):
         self.process.terminate()
@@ -143,7 +161,9 @@ class Server:
     def errors(self) -> str:
         self.log.flush()
         text = Path(self.log.name).read_text()
-        return "\n".join(line for line in text.splitlines() if "Traceback" in line or " 500 " in line)
+        return "\n".join(
+            line for line in text.splitlines() if "Traceback" in line or " 500 " in line
+        )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -244,7 +264,9 @@ def test_one_comment_per_email_address_across_workers(server):
     bodies = [f"Andere Adresse {i}" for i in range(CONCURRENT)]
     results = at_once(
         CONCURRENT,
-        lambda i: comment(server, ip=f"198.51.100.{i + 1}", email="Flut@Example.net", body=bodies[i]),
+        lambda i: comment(
+            server, ip=f"198.51.100.{i + 1}", email="Flut@Example.net", body=bodies[i]
+        ),
     )
     assert_one_accepted(results, bodies)
     status, _headers, page = comment(
@@ -283,9 +305,7 @@ def login(server, password: str, *, ip: str, cookie: str, token: str):
     return server.request(
         "POST",
         "/admin/login/?next=/admin/",
-        body=urlencode(
-            {"username": "chefin", "password": password, "csrfmiddlewaretoken": token}
-        ),
+        body=urlencode({"username": "chefin", "password": password, "csrfmiddlewaretoken": token}),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={cookie}",

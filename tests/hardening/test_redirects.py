@@ -59,11 +59,14 @@ TARGETS = [
 ]
 
 
+CONTROL_AND_SPACE = "".join(map(chr, range(33)))
+
+
 def leaves_the_site(location: str) -> bool:
     """Whether a browser following `location` (relative to http://testserver/) leaves."""
     # Browsers drop leading whitespace and control characters, remove tabs and line
     # breaks anywhere, and treat a backslash like a slash.
-    url = re.sub(r"[\t\n\r]", "", location.lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    url = re.sub(r"[\t\n\r]", "", location.lstrip(CONTROL_AND_SPACE))
     url = url.replace("\\", "/")
     parts = urlsplit(url)
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
@@ -172,8 +175,22 @@ def imported(site):
 
 @pytest.mark.parametrize(
     "param",
-    ["p", "page_id", "attachment_id", "cat", "tag", "category_name", "author", "name", "m",
-     "paged", "feed", "redirect_to", "next", "url"],
+    [
+        "p",
+        "page_id",
+        "attachment_id",
+        "cat",
+        "tag",
+        "category_name",
+        "author",
+        "name",
+        "m",
+        "paged",
+        "feed",
+        "redirect_to",
+        "next",
+        "url",
+    ],
 )
 def test_wordpress_query_links_stay_on_the_site(client, imported, param):
     for target in TARGETS:
