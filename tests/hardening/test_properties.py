@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -168,9 +167,9 @@ _address = itertools.count(1)
     name=st.one_of(st.just("Anna"), hostile_text),
     captcha=st.sampled_from(["passed", "passed", "falsch"]),
 )
-def test_the_comment_view_answers_any_text_safely_and_keeps_it(site, body, name, captcha):
+def test_the_comment_view_answers_any_text_safely_and_keeps_it(client, site, body, name, captcha):
     """Posted through the real view: 302 (saved), or 400 with the text in the textarea."""
-    client = Client()
+    client.cookies.clear()  # a new visitor for every example
     n = next(_address)
     response = client.post(
         reverse("comments:comment_create", kwargs={"post_id": site.post.pk}),

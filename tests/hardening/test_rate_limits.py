@@ -59,6 +59,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _static_files_outdated() -> bool:
+    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    sources = [p for p in (BASE_DIR / "static").rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > manifest.stat().st_mtime for p in sources)
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
@@ -95,8 +103,11 @@ class Server:
         self.log = open(tmp / "gunicorn.log", "w+")  # noqa: SIM115
         manage = [sys.executable, str(BASE_DIR / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
-        # The production settings serve static files from the manifest (as make loadtest).
-        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+        if _static_files_outdated():
+            # Production settings serve static files by their manifest: collect them
+            # (as make loadtest does), but only when needed, since a run rewrites files
+            # other test runs in this folder may be reading.
+            subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
         out = subprocess.run(
             [*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
         )
