@@ -90,6 +90,14 @@ def _comment_total(db: Path) -> int:
     return _sqlite_rows(db, "SELECT COUNT(*) FROM comments_comment")[0][0]
 
 
+def _writers_seen(db: Path) -> int:
+    """How many writers have committed at least one comment."""
+    return _sqlite_rows(
+        db, "SELECT COUNT(DISTINCT author_name) FROM comments_comment "
+        "WHERE author_name LIKE 'Schreiber %'"
+    )[0][0]
+
+
 def _check_sqlite_snapshot(db: Path, expected: dict[str, int]) -> dict[int, int]:
     """The snapshot holds the counts printed for it and is consistent in itself."""
     assert _sqlite_rows(db, "PRAGMA quick_check") == [("ok",)]
@@ -154,7 +162,8 @@ def test_sqlite_backup_under_load_and_restore(sqlite_site, tmp_path):
     ]
     backups = []
     try:
-        _wait_for(lambda: _comment_total(db) >= 60)
+        # every writer has started (a slow start must not look like a missing writer)
+        _wait_for(lambda: _writers_seen(db) == WRITERS and _comment_total(db) >= 60)
         for i in range(4):
             before = _comment_total(db)
             out = _manage(env, "backup", str(tmp_path / f"backup-{i}.sqlite3"))
@@ -260,7 +269,10 @@ def test_postgresql_backup_under_load_and_restore(tmp_path):
         thread.start()
     backups = []
     try:
-        _wait_for(lambda: Comment.objects.count() >= 60)
+        _wait_for(
+            lambda: Comment.objects.values("author_name").distinct().count() == WRITERS
+            and Comment.objects.count() >= 60
+        )
         for i in range(3):
             before = Comment.objects.count()
             out = io.StringIO()
