@@ -72,8 +72,6 @@ class Node:
     closing: str = ""
     has_children: bool = False
     can_reply: bool = True
-    reply_label: str = ""
-    reply_title: str = ""
 
 
 @dataclass
@@ -115,8 +113,6 @@ def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
             continue  # its parent is not shown: drop it (and so its replies)
         children.setdefault(parent_id, []).append(comment)
 
-    reply_label = _("Reply to %s")
-    reply_title = _("Leave a Reply to %s")
     nodes: list[Node] = []
     stack = [(c, 1) for c in reversed(children.get(None, []))]
     while stack:
@@ -128,8 +124,6 @@ def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
                 depth=depth,
                 has_children=bool(kids),
                 can_reply=depth < max_depth and comment.status == Comment.Status.APPROVED,
-                reply_label=reply_label % comment.author_name,
-                reply_title=reply_title % comment.author_name,
             )
         )
         stack.extend((kid, depth + 1) for kid in reversed(kids))

@@ -65,8 +65,11 @@ def add_old_comment_anchors(request, response) -> None:
         return
     if "text/html" not in response.get("Content-Type", ""):
         return
+    # Almost always nothing was remapped: ask that (cached) before scanning the page.
+    if not _has_remapped_comments():
+        return
     ids = [int(pk) for pk in _COMMENT_ITEM.findall(response.content)]
-    if not ids or not _has_remapped_comments():
+    if not ids:
         return
     old_ids = dict(
         ImportedObject.objects.of_kind(ImportedObject.Kind.COMMENT)
