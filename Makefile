@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-import loadtest
+.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-wordpress bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ messages: install
 # Throughput, latency, queries and the write path on a benchmark database (bench/run.py).
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# A WordPress to measure against in the same run (bench/wordpress/): nginx, PHP 8.2
+# with opcache, MariaDB, Debian's WordPress and classic theme, on 127.0.0.1:8089.
+# Needs root (apt, services); afterwards `make bench` measures it too.
+bench-wordpress: install
+	bash bench/wordpress/setup.sh
+	$(PY) -m bench.wordpress.urls --load
 
 # The WordPress import (issue #5): 1,000 posts and 20,000 comments into a throwaway
 # database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).

@@ -5,15 +5,18 @@ Builds a separate benchmark database (bench/data.py), starts the production serv
 and the posts with 0/10/100/1,000 comments: requests/s and latency p50/p99 at
 concurrency 1 and 8, HTML bytes and SQL queries per page, in three modes: every cache
 off (what rendering costs), fragment caches on (sidebar, post summaries, comment form,
-rendered thread: the page cache off), and the whole-page cache on. Then the write path:
-comments posted per second through the form and the time to approve 1,000 comments with
-the admin's bulk action.
+rendered thread: the page cache off), and the whole-page cache on. When the WordPress of
+bench/wordpress/ runs here (`make bench-wordpress`), the same pages with the same content
+are measured on it in the same run, and the ratios are to those figures. Then the write
+path: comments posted per second through the form and the time to approve 1,000
+comments with the admin's bulk action.
 
 Load goes to 127.0.0.1 only, bounded in time. wrk is used when installed, else a small
 threaded client. Results: a table on stdout and bench/out/results.json.
 
 Options: --seconds N per measurement (default 5), --quick (fewer pages, 2 s).
-DATABASE_URL=… runs it against PostgreSQL (the database is emptied first!).
+DATABASE_URL=… runs it against PostgreSQL (the database is emptied first!);
+BENCH_WORDPRESS=0 leaves WordPress out.
 """
 
 import argparse
@@ -35,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 WORDPRESS = {
-    # Measured on a machine like ours (issue #6): requests/s at 8 concurrent clients.
+    # Quoted in issue #6 (a machine like ours): requests/s at 8 concurrent clients. Used
+    # only when no WordPress of bench/wordpress/setup.sh runs here to measure instead.
     "1000 comments": 11.0,
     "home": 115.0,
     "hartes training": 115.0,
@@ -230,6 +234,31 @@ def measure_reads(pages: dict, seconds: int) -> dict:
     return results
 
 
+def measure_wordpress(pages: dict, seconds: int) -> dict | None:
+    """The same pages on the WordPress beside us (bench/wordpress/), in the same run.
+
+    None when it is not set up (`make bench-wordpress`, as root). Its content is loaded
+    from the benchmark database just built, so both serve the same posts and comments.
+    """
+    from bench.wordpress import urls as wordpress
+
+    if os.environ.get("BENCH_WORDPRESS", "1") == "0" or not wordpress.available():
+        return None
+    print(wordpress.load_content(), flush=True)
+    wp_pages = {name: url for name, url in wordpress.pages().items() if name in pages}
+    results = wordpress.count_queries(wp_pages)
+    for name, url in wp_pages.items():
+        wordpress.fetch(url)  # warm opcache and MariaDB's buffers
+        for connections in (1, 8):
+            figures = load(url, connections, seconds)
+            results[name][f"c{connections}"] = figures
+            print(
+                f"  {'wordpress':10} c={connections} {name:16} {figures['rps']:9.1f} req/s",
+                flush=True,
+            )
+    return results
+
+
 def measure_writes(comment_count: int = 200, approve_count: int = 1000) -> dict:
     """Comments posted per second through the form, and one bulk approval of 1,000."""
     from django.contrib.auth import get_user_model
@@ -293,12 +322,21 @@ def measure_writes(comment_count: int = 200, approve_count: int = 1000) -> dict:
     }
 
 
+def wordpress_rates(results: dict) -> dict:
+    """Requests/s of WordPress at 8 clients per page: measured in this run, else quoted."""
+    measured = results.get("wordpress")
+    if measured:
+        return {name: figures["c8"]["rps"] for name, figures in measured.items()}
+    return dict(WORDPRESS)
+
+
 def table(results: dict) -> str:
     head = f"{'page':16} {'queries':>7} {'KB':>7}"
     for mode in MODES:
         head += f" {mode + ' c8':>15}"
     head += f" {'p50/p99 ms (off c8)':>20} {'× WordPress (off/frag/page)':>29}"
     lines = [head]
+    wp_rates = wordpress_rates(results)
     for name, figures in results["pages"].items():
         reads = results["reads"].get(name, {})
         line = f"{name:16} {figures['queries']:7} {figures['bytes'] / 1024:7.1f}"
@@ -309,10 +347,25 @@ def table(results: dict) -> str:
             line += f" {rate:15.1f}"
         off8 = reads.get("off c8", {})
         line += f" {off8.get('p50_ms') or 0:9.1f}/{off8.get('p99_ms') or 0:<10.1f}"
-        wp = WORDPRESS.get(name)
+        wp = wp_rates.get(name)
         if wp:
             line += "  " + " / ".join(f"{rate / wp:.1f}×" for rate in rates)
         lines.append(line)
+    measured = results.get("wordpress")
+    if measured:
+        lines.append("\nWordPress on this machine, same content, same run (bench/wordpress/):")
+        lines.append(f"{'page':16} {'queries':>7} {'KB':>7} {'c1 req/s':>9} {'c8 req/s':>9}")
+        for name, figures in measured.items():
+            lines.append(
+                f"{name:16} {figures['queries'] or 0:7} {figures['bytes'] / 1024:7.1f}"
+                f" {figures['c1']['rps']:9.1f} {figures['c8']['rps']:9.1f}"
+            )
+    else:
+        lines.append(
+            "\nNo WordPress here to measure (make bench-wordpress sets one up): ratios use the"
+            " figures quoted in issue #6 (1,000-comment post 11 req/s, home and short post"
+            " 115 req/s at 8 clients)."
+        )
     writes = results.get("writes")
     if writes:
         lines.append(
@@ -320,10 +373,6 @@ def table(results: dict) -> str:
             f"(moderation on); {writes['approve_count']} comments approved in "
             f"{writes['approve_seconds']:.2f} s by the admin bulk action"
         )
-    lines.append(
-        "WordPress reference (issue #6, same kind of machine): 1,000-comment post 8–11 req/s,"
-        " home and short post 70–115 req/s at 8 clients; ratios use the upper figures."
-    )
     return "\n".join(lines)
 
 
@@ -355,6 +404,9 @@ def main() -> None:
     }
     print("reads (gunicorn, DEBUG off):", flush=True)
     results["reads"] = measure_reads(pages, seconds)
+    wordpress = measure_wordpress(pages, seconds)
+    if wordpress:
+        results["wordpress"] = wordpress
     results["writes"] = measure_writes()
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print()
