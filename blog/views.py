@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import uri_to_iri
 from django.utils.formats import date_format
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,10 @@ from . import search
 from .models import Category, Page, Post, Tag
 from .site import content_version, get_site_data
 
+# Where the comment thread goes in the rendered post page: random per process, so that
+# no text on the page can imitate it (user text is escaped, bodies lose HTML comments).
+THREAD_MARKER = mark_safe(f"<!--comment-thread-{secrets.token_hex(16)}-->")  # noqa: S308
+THREAD_MARKER_BYTES = THREAD_MARKER.encode()
 POSTPASS_COOKIE = "postpass_{pk}"
 POSTPASS_SALT = "blog.postpass"
 POSTPASS_MAX_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days.
@@ -267,7 +273,7 @@ def render_post(request, post, *, comments=None, status=200):
     `next_post`
     and, once unlocked, the comment section from comments.tree.
     """
-    from comments.tree import comment_section
+    from comments.tree import RenderedThread, comment_section
 
     unlocked = password_unlocked(request, post)
     context = {
@@ -276,10 +282,18 @@ def render_post(request, post, *, comments=None, status=200):
         "wrong_password": not unlocked and "wrong-password" in request.GET,
         **_neighbours(request, post),
     }
+    thread = None
     if unlocked:
         context.update(comments or comment_section(request, post))
         context["show_comments"] = True
+        thread = context.get("thread_html")
+        if isinstance(thread, RenderedThread):
+            context["thread_html"] = THREAD_MARKER
     response = render(request, "blog/post_detail.html", context, status=status)
+    if isinstance(thread, RenderedThread):
+        # The thread's bytes go in where the template put the marker (see RenderedThread).
+        head, marker, tail = response.content.partition(THREAD_MARKER_BYTES)
+        response.content = b"".join((head, thread.data, tail)) if marker else head
     if status == 200:
         # The post and its latest visible comment date the page (conditional GET, #6).
         last = context.get("last_modified", post.updated_at)

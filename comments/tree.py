@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,31 @@ class Thread:
 
     def __len__(self):
         return len(self.nodes)
+
+
+class RenderedThread:
+    """The rendered thread as UTF-8 bytes, as it is cached and as the response needs it.
+
+    A thread of a thousand comments is over a megabyte of HTML. In the template it stands
+    for itself (`__html__` decodes it), but the post view puts a marker there instead and
+    splices these bytes into the encoded page (blog.views.render_post): the big string is
+    then neither decoded, copied through every template level, nor encoded again.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __html__(self) -> str:
+        return self.data.decode()
+
+    def __str__(self) -> SafeString:
+        # Sanitised and escaped by comments/render.py: safe for the template as it is.
+        return mark_safe(self.data.decode())  # noqa: S308
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
 
 
 def pending_ids(request) -> list[int]:
@@ -162,17 +188,19 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
     # The rendered thread is the same for every reader without a held comment of their
     # own, until something visible changes (the content version).
     thread_key = (
-        f"comments:thread:{post.pk}:{settings.thread_depth}:{is_open}:{get_language()}:"
+        f"comments:thread-bytes:{post.pk}:{settings.thread_depth}:{is_open}:{get_language()}:"
         f"{content_version()}"
         if django_settings.BLOG_FRAGMENT_CACHE and not pending
         else None
     )
-    thread_html = cache.get(thread_key) if thread_key else None
-    if thread_html is None:
+    thread_bytes = cache.get(thread_key) if thread_key else None
+    if thread_bytes is None:
         thread = build_thread(post, max_depth=settings.thread_depth, include_pending=pending)
-        thread_html = render_thread(thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
+        html = render_thread(thread.nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
+        thread_bytes = html.encode()
         if thread_key:
-            cache.set(thread_key, thread_html, timeout=3600)
+            cache.set(thread_key, thread_bytes, timeout=3600)
+    thread_html = RenderedThread(thread_bytes)
     if reply_to is None and form is None and request.GET.get("replytocom"):
         thread = thread or build_thread(post, max_depth=settings.thread_depth)
         reply_to = _reply_target(request, post, thread)

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "blog.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content and 304 answers, for cached pages too (issue #6).
-    "django.middleware.http.ConditionalGetMiddleware",
+    "blog.middleware.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

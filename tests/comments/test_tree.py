@@ -269,3 +269,35 @@ def test_approving_a_held_reply_places_it_under_its_parent(client, post):
     set_status(reply, Comment.Status.APPROVED)
     items = comment_items(client.get(post.get_absolute_url()))
     assert [thread_parent_id(li) for li in items] == [None, thomas.pk]
+
+
+@pytest.mark.parametrize("fragments", [True, False])
+def test_thread_bytes_are_spliced_between_heading_and_form(client, post, settings, fragments):
+    """The post view puts the thread's bytes where the template had its marker
+    (blog.views.render_post): in place, once, with no marker left, whether the thread
+    comes from the fragment cache or was just rendered."""
+    settings.BLOG_FRAGMENT_CACHE = fragments
+    _make_thread(post)
+    CommentFactory(post=post, body="grüße 😉 „zitat“ und <!--comment-thread-0--> als text")
+    for _ in range(2):  # the second request gets the cached thread when caching is on
+        response = client.get(post.get_absolute_url())
+        page = response.content.decode()
+        assert "<!--comment-thread-" not in page
+        assert page.count('<ol class="comment-list">') == 1
+        heading = page.index('class="comments-title"')
+        thread = page.index('<ol class="comment-list">')
+        assert heading < thread < page.index('id="respond"')
+        assert "grüße 😉 „zitat“ und &lt;!--comment-thread-0--&gt; als text" in page
+        assert not nesting_problems(response)
+        assert len(comment_items(response)) == len(THREAD) + 1
+
+
+def test_rendered_thread_stands_for_itself_in_templates():
+    """Outside the post view (a theme's own template), the thread renders as its HTML."""
+    from django.template import Context, Template
+
+    from comments.tree import RenderedThread
+
+    thread = RenderedThread('<ol class="comment-list"><li>grüße</li></ol>'.encode())
+    html = Template("{{ thread }}").render(Context({"thread": thread}))
+    assert html == '<ol class="comment-list"><li>grüße</li></ol>'

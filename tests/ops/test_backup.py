@@ -93,8 +93,9 @@ def _comment_total(db: Path) -> int:
 def _writers_seen(db: Path) -> int:
     """How many writers have committed at least one comment."""
     return _sqlite_rows(
-        db, "SELECT COUNT(DISTINCT author_name) FROM comments_comment "
-        "WHERE author_name LIKE 'Schreiber %'"
+        db,
+        "SELECT COUNT(DISTINCT author_name) FROM comments_comment "
+        "WHERE author_name LIKE 'Schreiber %'",
     )[0][0]
 
 
@@ -270,8 +271,10 @@ def test_postgresql_backup_under_load_and_restore(tmp_path):
     backups = []
     try:
         _wait_for(
-            lambda: Comment.objects.values("author_name").distinct().count() == WRITERS
-            and Comment.objects.count() >= 60
+            lambda: (
+                Comment.objects.values("author_name").distinct().count() == WRITERS
+                and Comment.objects.count() >= 60
+            )
         )
         for i in range(3):
             before = Comment.objects.count()
