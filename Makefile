@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test check lint format messages collectstatic deploy-check bench bench-wordpress bench-import loadtest
+.PHONY: install run test check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ messages: install
 # Throughput, latency, queries and the write path on a benchmark database (bench/run.py).
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Where the CPU time of one page goes (bench/profile.py): cProfile in-process, DEBUG off,
+# e.g. make profile PAGE="1000 comments" MODE=fragments.
+PAGE ?= home
+MODE ?= off
+profile: install
+	$(PY) -m bench.profile "$(PAGE)" --mode "$(MODE)"
 
 # A WordPress to measure against in the same run (bench/wordpress/): nginx, PHP 8.2
 # with opcache, MariaDB, Debian's WordPress and classic theme, on 127.0.0.1:8089.

@@ -9,7 +9,7 @@ def site(request):
 
     Lazy, so that pages which do not show the frame (the admin) cost nothing.
     `fragment_timeout`: how long `{% cache %}` keeps the fragments that are the same
-    for every reader (sidebar, post summaries, the empty comment form); 0 with
+    for every reader (sidebar, the empty comment form); 0 with
     BLOG_FRAGMENT_CACHE off, for measuring the rendering itself.
     """
     return {

@@ -119,6 +119,9 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's form renderer, with the plain input widgets written in Python (config/forms.py).
+FORM_RENDERER = "config.forms.FastWidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -196,9 +199,12 @@ else:
 
 # The page cache for anonymous readers (blog/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
 BLOG_PAGE_CACHE = env_bool("BLOG_PAGE_CACHE", True)
-# Cached fragments that are the same for every reader: sidebar, post summaries, the empty
-# comment form, the rendered comment thread. BLOG_FRAGMENT_CACHE=0 turns them off.
+# Cached fragments that are the same for every reader: sidebar, the empty comment form,
+# the rendered comment thread. BLOG_FRAGMENT_CACHE=0 turns them off.
 BLOG_FRAGMENT_CACHE = env_bool("BLOG_FRAGMENT_CACHE", True)
+if not BLOG_FRAGMENT_CACHE:
+    # {% cache %} then neither reads nor writes (with a timeout of 0 it would do both).
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # How long a reverse proxy or CDN may keep an anonymous page (Cache-Control max-age).
 PAGE_CACHE_MAX_AGE = env_int("BLOG_PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_EXCLUDED_PREFIXES = (
