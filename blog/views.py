@@ -57,11 +57,17 @@ def _page_links(url_name: str, kwargs: dict, page_obj, query: str = "") -> dict:
     }
 
 
-def _render_list(request, template, items, *, url_name, url_kwargs, page, query="", **context):
+def _render_list(
+    request, template, items, *, url_name, url_kwargs, page, query="", empty_404=False, **context
+):
     if page == 1:
         # /page/1/ is the list itself, as in WordPress.
         return redirect(reverse(f"blog:{url_name}", kwargs=url_kwargs) + query, permanent=True)
     page_obj = _paginate(request, items, page)
+    if empty_404 and not page_obj.paginator.count:
+        # A date with nothing published is no page (WordPress: 404), or every year from
+        # 1 to 9999 would be an empty page for crawlers to index.
+        raise Http404(_("There is no such page."))
     context.update(
         page_obj=page_obj,
         posts=page_obj.object_list,
@@ -148,6 +154,7 @@ def archive(request, year, month=None, day=None, page=None):
         url_kwargs=kwargs,
         page=page,
         heading=heading,
+        empty_404=True,
     )
 
 

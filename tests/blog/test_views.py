@@ -256,8 +256,8 @@ def test_post_permalink_uses_the_local_date(client):
     assert client.get("/2026/01/01/neujahr/").status_code == 200
     assert post_titles(client.get("/2026/01/01/")) == ["neujahr"]
     assert post_titles(client.get("/2026/")) == ["neujahr"]
-    assert client.get("/2025/12/31/").status_code == 200
-    assert post_titles(client.get("/2025/12/31/")) == []
+    # In UTC it was still 31 December 2025, but that day has nothing in Berlin: 404.
+    assert_themed_404(client.get("/2025/12/31/"))
 
 
 def test_wrong_date_redirects_to_the_canonical_permalink(client, post):
@@ -423,7 +423,6 @@ def archive_posts():
         ("/2025/03/", ["ende märz", "pi-abend", "pi-tag"], "März 2025"),
         ("/2025/03/14/", ["pi-abend", "pi-tag"], "14. März 2025"),
         ("/2024/", ["vorjahr"], "2024"),
-        ("/2023/", [], "2023"),
     ],
 )
 def test_date_archives_list_the_posts_of_that_period(client, archive_posts, url, titles, heading):
@@ -433,6 +432,21 @@ def test_date_archives_list_the_posts_of_that_period(client, archive_posts, url,
     assert post_titles(response) == titles
     (h1,) = select(response, "h1")
     assert heading in h1.clean_text
+
+
+@pytest.mark.parametrize("url", ["/2023/", "/2025/02/", "/2025/03/15/", "/1/", "/9999/12/31/"])
+def test_date_archives_without_visible_posts_are_404(client, archive_posts, url):
+    """As in WordPress: a period with nothing published (for this reader) is no page."""
+    assert_themed_404(client.get(url))
+
+
+def test_date_archive_of_only_private_posts_is_404_for_readers_not_staff(client):
+    PostFactory(title="geheim", published_at=at(2022, 6, 1), visibility=Post.Visibility.PRIVATE)
+    assert_themed_404(client.get("/2022/"))
+    client.force_login(UserFactory(username="redaktion", is_staff=True))
+    response = client.get("/2022/")
+    assert response.status_code == 200
+    assert post_titles(response) == ["geheim"]
 
 
 def test_archive_paginates(client):
