@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from blog.http import parse_id
 from blog.site import content_version
 
+from . import speech
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings
 from .render import render_thread
@@ -239,6 +240,7 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
             _("Leave a Reply to %s") % reply_to.author_name if reply_to else _("Leave a Reply")
         ),
         "needs_captcha": form is not None and form.is_anonymous,
+        "captcha_audio": speech.available(),
         "is_author_replying": is_privileged(request.user, post),
         "comment_action": reverse("comments:comment_create", kwargs={"post_id": post.pk}),
     }

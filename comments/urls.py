@@ -10,6 +10,7 @@ urlpatterns = [
     path("comments/post/<int:post_id>/", views.comment_create, name="comment_create"),
     path("comments/avatar/<str:key>.png", views.avatar, name="avatar"),
     path("comments/captcha.png", views.captcha_image, name="captcha_image"),
+    path("comments/captcha.wav", views.captcha_audio, name="captcha_audio"),
     path(
         "comments/subscription/confirm/<str:token>/",
         views.subscription_confirm,

@@ -11,6 +11,7 @@ and the captcha still applies.
 
 import ipaddress
 import json
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -20,7 +21,9 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +32,7 @@ from blog.http import client_ip
 from blog.models import Post
 from blog.views import password_unlocked, render_post
 
-from . import notifications
+from . import notifications, speech
 from .avatars import identicon_png
 from .forms import CommentForm
 from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
@@ -49,8 +52,10 @@ from .tree import (
 # its body is read (issue #7).
 MAX_FORM_BYTES = 1024 * 1024
 AVATAR_KEY = re.compile(r"[0-9a-f]{1,64}")
+logger = logging.getLogger(__name__)
 CAPTCHA_COOKIE = "comment_captcha"
 CAPTCHA_SALT = "comments.captcha"
+CAPTCHA_MAX_AGE = 10 * 60
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
 
 
@@ -253,15 +258,53 @@ def captcha_image(request):
 
     key = CaptchaStore.generate_key()
     response = render_captcha(request, key)
+    _set_captcha_cookie(request, response, key)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _set_captcha_cookie(request, response, key: str) -> None:
     response.set_signed_cookie(
         CAPTCHA_COOKIE,
         key,
         salt=CAPTCHA_SALT,
-        max_age=10 * 60,
+        max_age=CAPTCHA_MAX_AGE,
         httponly=True,
         samesite="Lax",
         secure=request.is_secure(),
     )
+
+
+@require_GET
+def captcha_audio(request):
+    """The challenge of the picture this browser holds, read aloud (comments/speech.py).
+
+    The key comes from the captcha cookie; a browser that has not loaded the picture yet
+    gets a new challenge, whose key goes into the cookie as for the picture. 404 when no
+    speaker is installed (the form then offers no audio).
+    """
+    from captcha.models import CaptchaStore
+
+    if not speech.available():
+        raise Http404
+    key = request.get_signed_cookie(
+        CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT, max_age=CAPTCHA_MAX_AGE
+    )
+    store = (
+        CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
+        if key
+        else None
+    )
+    if store is None:
+        store = CaptchaStore.objects.get(hashkey=CaptchaStore.generate_key())
+    try:
+        audio = speech.speak(store.challenge, get_language())
+    except speech.SpeechUnavailable:
+        logger.exception("The captcha could not be spoken")
+        return _error_page(request, _("The security code cannot be read aloud right now."), 503)
+    response = HttpResponse(audio, content_type="audio/wav")
+    if store.hashkey != key:
+        _set_captcha_cookie(request, response, store.hashkey)
     patch_cache_control(response, no_store=True, private=True)
     return response
 

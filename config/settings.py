@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -313,5 +314,8 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "blog.http.client_ip"
 AXES_VERBOSE = False
 
+# The captcha read aloud for commenters who cannot see it (comments/speech.py): Debian's
+# espeak-ng when installed; BLOG_CAPTCHA_SPEAKER="" turns it off.
+BLOG_CAPTCHA_SPEAKER = os.environ.get("BLOG_CAPTCHA_SPEAKER", shutil.which("espeak-ng") or "")
 # Captcha: its test mode accepts "PASSED" and is for automated tests only.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
