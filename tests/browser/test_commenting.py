@@ -1,5 +1,7 @@
 """A visitor replies in a thread with JavaScript, fixes a mistake and sees the held reply."""
 
+import shutil
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,3 +60,39 @@ def test_missing_field_then_held_reply(page, demo_site):
     expect(
         page.locator(f"li#comment-{reply.parent_id} ol.children li#comment-{reply.pk}")
     ).to_have_count(1)
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+def test_captcha_can_be_listened_to_and_the_spoken_code_passes(page, demo_site, settings):
+    """Chromium plays the spoken code (a real WAV of some seconds); typing it gets through."""
+    from captcha.models import CaptchaStore
+
+    settings.CAPTCHA_TEST_MODE = False
+    settings.BLOG_CAPTCHA_SPEAKER = shutil.which("espeak-ng")
+    page.goto(demo_site + "/2026/11/20/hartes-training/")
+    picture = page.locator("img.captcha")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    audio = page.locator(".comment-form-captcha audio")
+    expect(audio).to_have_attribute("preload", "none")
+    expect(audio).to_have_accessible_name("Oder anhören:")
+    duration = audio.evaluate(
+        """el => new Promise((resolve, reject) => {
+            el.addEventListener("loadedmetadata", () => resolve(el.duration));
+            el.addEventListener("error", () => reject(new Error("audio error")));
+            el.preload = "metadata";
+            el.load();
+        })"""
+    )
+    assert duration > 1.0
+    # One challenge only: the audio spoke the picture's, it made none of its own.
+    challenge = CaptchaStore.objects.get()
+    page.locator("#id_body").fill("gehört und eingetippt")
+    page.locator("#id_author_name").fill("Hörerin")
+    page.locator("#id_author_email").fill("hoererin@example.org")
+    page.locator("#id_captcha").fill(challenge.response)
+    page.locator("#submit").click()
+    expect(page.locator(".comment-awaiting-moderation")).to_have_count(1)
+    assert Comment.objects.filter(author_name="Hörerin").exists()
