@@ -82,6 +82,7 @@ def test_captcha_can_be_listened_to_and_the_spoken_code_passes(page, demo_site, 
         """el => new Promise((resolve, reject) => {
             el.addEventListener("loadedmetadata", () => resolve(el.duration));
             el.addEventListener("error", () => reject(new Error("audio error")));
+            setTimeout(() => reject(new Error("no audio metadata in 15 s")), 15000);
             el.preload = "metadata";
             el.load();
         })"""
