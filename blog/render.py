@@ -24,20 +24,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
-def _escape(value) -> str:
-    return escape(str(value), quote=True)
-
-
 class PostRenderer:
     """Renders summaries and meta lines; one instance per request (per language)."""
 
     def __init__(self, *, is_home: bool = False):
         self.is_home = is_home
-        self.by = _escape(_("by"))
-        self.categories_label = _escape(_("Categories"))
-        self.featured = _escape(_("Featured"))
-        self.continue_reading = _escape(_("Continue reading"))
-        self.protected = _escape(_("This post is password protected."))
+        self.by = escape(_("by"))
+        self.categories_label = escape(_("Categories"))
+        self.featured = escape(_("Featured"))
+        self.continue_reading = escape(_("Continue reading"))
+        self.protected = escape(_("This post is password protected."))
         self.badges = {
             "draft": self._badge(_("Draft")),
             "scheduled": self._badge(_("Scheduled")),
@@ -49,7 +45,7 @@ class PostRenderer:
 
     @staticmethod
     def _badge(text: str) -> str:
-        return f'<span class="status-badge">{_escape(text)}</span>'
+        return f'<span class="status-badge">{escape(text)}</span>'
 
     def _author(self, user) -> str:
         link = self.authors.get(user.pk)
@@ -58,7 +54,7 @@ class PostRenderer:
             url = reverse("blog:author_detail", kwargs={"username": username})
             name = user.get_full_name() or username
             link = self.authors[user.pk] = (
-                f'<a class="author" href="{_escape(url)}">{_escape(name)}</a>'
+                f'<a class="author" href="{escape(url)}">{escape(name)}</a>'
             )
         return link
 
@@ -68,11 +64,11 @@ class PostRenderer:
         day = local.date()
         text = self.dates.get(day)
         if text is None:
-            text = self.dates[day] = _escape(date_format(day, "DATE_FORMAT"))
+            text = self.dates[day] = escape(date_format(day, "DATE_FORMAT"))
         return local.isoformat(), text
 
     def meta(self, post) -> str:
-        url = _escape(post.get_absolute_url())
+        url = escape(post.get_absolute_url())
         iso, shown = self._date(post.published_at)
         parts = [
             '<p class="entry-meta">\n  <span class="posted-on">'
@@ -82,7 +78,7 @@ class PostRenderer:
         categories = (post.terms or {}).get("categories") or []
         if categories:
             links = ", ".join(
-                f'<a href="{_escape(c["url"])}" rel="category tag">{_escape(c["name"])}</a>'
+                f'<a href="{escape(c["url"])}" rel="category tag">{escape(c["name"])}</a>'
                 for c in categories
             )
             parts.append(
@@ -94,7 +90,7 @@ class PostRenderer:
             label = ngettext("One comment", "%(n)s comments", n) % {"n": n}
             parts.append(
                 f'\n  <span class="comments-link"><a href="{url}#comments">'
-                f"{_escape(label)}</a></span>"
+                f"{escape(label)}</a></span>"
             )
         if post.status != "published":
             parts.append("\n  " + self.badges["draft"])
@@ -106,8 +102,8 @@ class PostRenderer:
         return "".join(parts)
 
     def summary(self, post) -> str:
-        url = _escape(post.get_absolute_url())
-        title = _escape(post.title)
+        url = escape(post.get_absolute_url())
+        title = escape(post.title)
         sticky = post.is_sticky and self.is_home
         protected = post.is_password_protected
         out = [
@@ -123,14 +119,14 @@ class PostRenderer:
         if post.featured_image and not protected:
             out.append(
                 f'\n  <a class="post-thumbnail" href="{url}" tabindex="-1" aria-hidden="true">'
-                f'<img src="{_escape(post.featured_image.url)}"'
-                f' srcset="{_escape(post.featured_srcset)}"'
+                f'<img src="{escape(post.featured_image.url)}"'
+                f' srcset="{escape(post.featured_srcset)}"'
                 ' sizes="(min-width: 60em) 40em, 100vw" alt=""'
                 f' width="{post.featured_image_width or ""}"'
                 f' height="{post.featured_image_height or ""}"'
                 ' loading="lazy" decoding="async"></a>'
             )
-        text = self.protected if protected else _escape(post.summary)
+        text = self.protected if protected else escape(post.summary)
         out.append(
             f'\n  <div class="entry-summary">\n    <p>{text}</p>\n  </div>'
             f'\n  <p class="more"><a class="more-link" href="{url}">{self.continue_reading}'

@@ -217,6 +217,18 @@ class CommentAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, _("%(count)s comment(s) restored.") % {"count": count})
 
+    def _report_deleted(self, request, count: int) -> None:
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s comment deleted permanently.",
+                "%(count)s comments deleted permanently.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Delete permanently"), permissions=["delete"])
     def delete_permanently(self, request, queryset):
         """Delete spam and trash for good, after a confirmation page."""
@@ -224,16 +236,7 @@ class CommentAdmin(admin.ModelAdmin):
         skipped = queryset.count() - deletable.count()
         if request.POST.get("confirm") == "yes":
             count = services.delete_comments(list(deletable.select_related("post")))
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s comment deleted permanently.",
-                    "%(count)s comments deleted permanently.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            self._report_deleted(request, count)
             return None
         if not deletable.exists():
             self.message_user(
@@ -357,16 +360,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
         if request.method == "POST":
             count = services.empty_trash(days=TRASH_DAYS)
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s comment deleted permanently.",
-                    "%(count)s comments deleted permanently.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            self._report_deleted(request, count)
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         return TemplateResponse(
             request,

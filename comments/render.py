@@ -17,10 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
-def _escape(value: str) -> str:
-    return escape(value, quote=True)
-
-
 class DateFormatter:
     """Formats comment dates like `|date:"DATETIME_FORMAT"` and `|date:"c"`.
 
@@ -35,7 +31,7 @@ class DateFormatter:
         self.pattern = pgettext("comment date", "%(date)s at %(time)s")
         self.fast_time = get_format("TIME_FORMAT") == "H:i"
 
-    def both(self, value) -> tuple[str, str]:
+    def __call__(self, value) -> tuple[str, str]:
         """(ISO 8601 in the current time zone, the date as readers see it)."""
         local = value.astimezone(self.tz)
         day = local.date()
@@ -51,34 +47,31 @@ class DateFormatter:
                 time_text = self.times[key] = time_format(local.time(), "TIME_FORMAT")
         return local.isoformat(), self.pattern % {"date": date_text, "time": time_text}
 
-    def __call__(self, value) -> str:
-        return self.both(value)[1]
-
 
 def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeString:
     """The `<ol class="comment-list">` of a thread built by comments.tree.build_thread."""
     if not nodes:
         return mark_safe("")  # noqa: S308
-    reply_text = _escape(_("Reply"))
+    reply_text = escape(_("Reply"))
     # Escaping is character by character, so escape(label % name) equals
     # escape(label) % escape(name): each name is escaped once.
-    reply_label = _escape(_("Reply to %s"))
-    reply_title = _escape(_("Leave a Reply to %s"))
-    awaiting = _escape(_("Your comment is awaiting moderation."))
-    badge_text = _escape(_("Post author"))
+    reply_label = escape(_("Reply to %s"))
+    reply_title = escape(_("Leave a Reply to %s"))
+    awaiting = escape(_("Your comment is awaiting moderation."))
+    badge_text = escape(_("Post author"))
     badge = f' <span class="author-badge">{badge_text}</span>'
     awaiting = f'<p class="comment-awaiting-moderation">{awaiting}</p>'
-    dates = DateFormatter().both
+    dates = DateFormatter()
     out = ['<ol class="comment-list">']
     append = out.append
     for node in nodes:
         c = node.comment
         pk = c.id
-        name = plain_name = _escape(c.author_name)
+        name = plain_name = escape(c.author_name)
         # Only web addresses become links: the form and the importer allow no other
         # scheme, and a stored `javascript:` URL must not turn into one either.
         if c.author_url[:8].lower().startswith(("http://", "https://")):
-            url = _escape(c.author_url)
+            url = escape(c.author_url)
             name = f'<a href="{url}" rel="external nofollow ugc" class="url">{name}</a>'
         classes = f"comment depth-{node.depth}"
         if c.is_author_reply:

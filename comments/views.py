@@ -120,7 +120,7 @@ def comment_create(request, post_id):
         request.POST,
         post=post,
         user=request.user,
-        captcha_key=request.get_signed_cookie(CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT),
+        captcha_key=_captcha_key(request),
         max_depth=settings_row.thread_depth,
     )
     if not form.is_valid():
@@ -263,6 +263,13 @@ def captcha_image(request):
     return response
 
 
+def _captcha_key(request) -> str:
+    """The key of the challenge this browser was given (picture or audio), or ""."""
+    return request.get_signed_cookie(
+        CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT, max_age=CAPTCHA_MAX_AGE
+    )
+
+
 def _set_captcha_cookie(request, response, key: str) -> None:
     response.set_signed_cookie(
         CAPTCHA_COOKIE,
@@ -287,9 +294,7 @@ def captcha_audio(request):
 
     if not speech.available():
         raise Http404
-    key = request.get_signed_cookie(
-        CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT, max_age=CAPTCHA_MAX_AGE
-    )
+    key = _captcha_key(request)
     store = (
         CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
         if key
