@@ -102,7 +102,9 @@ def post_list(request, page=None):
 def search_results(request, page=None):
     """Ranked search over titles and text. Template: blog/search.html."""
     term = search.normalise_query(request.GET.get("s", ""))
-    ids = search.ranked_ids(Post.objects.listed_for(request.user), term) if term else []
+    listed = Post.objects.listed_for(request.user)
+    # Staff read protected posts without the password, so they may search them too.
+    ids = search.ranked_ids(listed, term, protected_bodies=request.user.is_staff) if term else []
     page_obj = _paginate(request, ids, page)
     by_id = Post.objects.for_listing().in_bulk(list(page_obj.object_list))
     page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
