@@ -426,6 +426,8 @@ class SiteSettings(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When `load_demo` filled the empty blog; set, the demo is never loaded again.
+    demo_loaded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("site settings")
