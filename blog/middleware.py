@@ -40,10 +40,14 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     A post with a thousand comments is over a megabyte of HTML; SHA-1 (hardware-assisted
     on current CPUs) hashes it in about a third of MD5's time. The ETag only has to change
     when the bytes change, which either does; neither is used for security here.
+
+    Streaming responses (files under /media/ served by django.views.static.serve) pass
+    without an ETag, as in Django's own middleware: their content cannot be read without
+    consuming it. They carry Last-Modified, which answers If-Modified-Since with a 304.
     """
 
     def process_response(self, request, response):
-        if self.needs_etag(response) and not response.has_header("ETag"):
+        if not response.streaming and self.needs_etag(response) and not response.has_header("ETag"):
             digest = hashlib.sha1(response.content, usedforsecurity=False).hexdigest()
             response.headers["ETag"] = quote_etag(digest)
         return super().process_response(request, response)

@@ -8,7 +8,14 @@ from django.views.static import serve
 
 from blog.sitemaps import SITEMAPS
 
+handler400 = "blog.errors.bad_request"
 handler500 = "blog.views.server_error"
+
+
+def media(request, path):
+    """An upload from MEDIA_ROOT (read per request, so that tests may point it elsewhere)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,11 +28,9 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("comments.urls")),
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-        name="media",
-    ),
+    # Uploads, in every mode the README documents: runserver and gunicorn without nginx,
+    # DEBUG on or off (a FileResponse with Last-Modified). nginx, when in front, serves
+    # /media/ from disk itself (deploy/nginx.conf). Tested in tests/live/test_media.py.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"),
     path("", include("blog.urls")),
 ]

@@ -188,3 +188,23 @@ def test_fragments_follow_changes_with_the_page_cache_off(client, post, settings
     home = _get(client, reverse("blog:post_list")).content.decode()
     assert "Ein Kommentar" in home  # the summary's comment count
     assert held.get_absolute_url() in home  # the sidebar's recent comments
+
+
+def test_streaming_files_pass_the_middleware_untouched(client, settings):
+    """A file under /media/ (a streaming FileResponse) is served whole, never stored or hashed."""
+    settings.PAGE_CACHE_EXCLUDED_PREFIXES = ()  # through the page cache's storing path too
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    (settings.MEDIA_ROOT / "badges").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "badges" / "abzeichen.png").write_bytes(png)
+    for _ in range(2):
+        response = client.get("/media/badges/abzeichen.png")
+        assert response.status_code == 200
+        assert response.streaming
+        assert b"".join(response.streaming_content) == png
+        assert response["Content-Type"] == "image/png"
+        assert "X-Page-Cache" not in response
+        assert "ETag" not in response
+    revalidated = client.get(
+        "/media/badges/abzeichen.png", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
+    )
+    assert revalidated.status_code == 304
