@@ -14,10 +14,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Development server with demo content; DJANGO_DEBUG defaults to on here only.
+# Development server; DJANGO_DEBUG defaults to on here only. The demo content goes into
+# an empty blog on the first start and is never written again; `make run DEMO=0` starts
+# without it. No step changes existing content (tests/live/test_restart.py runs them).
+DEMO ?= 1
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo
+	$(if $(filter 0,$(DEMO)),,DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)

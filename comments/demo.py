@@ -1,5 +1,5 @@
 """Demo threads (issue #3): the three comments of "hartes training" exactly as on the
-original blog, and a second post with a deeper thread. Idempotent."""
+original blog, and a second post with a deeper thread. Written once, into an empty blog."""
 
 import datetime
 
@@ -64,52 +64,57 @@ DEEP_THREAD = [
 ]
 
 
-def _comment(post, *, parent, name, email, user, minutes, body):
-    created = post.published_at + datetime.timedelta(minutes=minutes)
-    comment, _created = Comment.objects.update_or_create(
-        post=post,
-        author_name=name,
-        created_at=created,
-        defaults={
-            "parent": parent,
-            "author_email": email or "",
-            "body": body,
-            "status": Comment.Status.APPROVED,
-            "user": user,
-        },
-    )
-    return comment
+# The threads by post slug, as DEEP_THREAD.
+THREADS = {
+    "hartes-training": [
+        ("thomas", None, "Thomas", "thomas@example.invalid", 95, THOMAS),
+        ("stefan", None, "Stefan", "stefan@example.invalid", 200, STEFAN),
+        ("oliver", None, "oliver", None, 340, OLIVER),
+    ],
+    "zehn-kilometer": DEEP_THREAD,
+}
 
 
 def load_demo_comments(*, author, stdout=None) -> None:
-    post = Post.objects.get(slug="hartes-training")
-    _comment(
-        post, parent=None, name="Thomas", email="thomas@example.invalid",
-        user=None, minutes=95, body=THOMAS,
-    )  # fmt: skip
-    _comment(
-        post, parent=None, name="Stefan", email="stefan@example.invalid",
-        user=None, minutes=200, body=STEFAN,
-    )  # fmt: skip
-    _comment(
-        post, parent=None, name="oliver", email=author.email,
-        user=author, minutes=340, body=OLIVER,
-    )  # fmt: skip
-    recount(post)
-
-    deep = Post.objects.get(slug="zehn-kilometer")
-    made = {}
-    for key, parent_key, name, email, minutes, body in DEEP_THREAD:
-        is_author = email is None
-        made[key] = _comment(
-            deep,
-            parent=made.get(parent_key),
-            name=name,
-            email=email or author.email,
-            user=author if is_author else None,
-            minutes=minutes,
-            body=body,
-        )
-    recount(deep)
+    """Write the threads; load_demo calls this once, on an empty blog."""
+    for slug, thread in THREADS.items():
+        post = Post.objects.get(slug=slug)
+        made = {}
+        for key, parent_key, name, email, minutes, body in thread:
+            made[key] = Comment.objects.create(
+                post=post,
+                parent=made.get(parent_key),
+                author_name=name,
+                author_email=email or author.email,
+                user=None if email else author,
+                created_at=post.published_at + datetime.timedelta(minutes=minutes),
+                body=body,
+                status=Comment.Status.APPROVED,
+            )
+        recount(post)
     if stdout is not None:
         stdout.write(f"Demo comments ready: {Comment.objects.count()} comments.")
+
+
+def demo_comments_untouched(post) -> bool:
+    """Whether the post's comments are exactly the demo's thread, none edited or added."""
+    thread = THREADS.get(post.slug, [])
+    comments = list(post.comments.all())
+    if len(comments) != len(thread):
+        return False
+    by_key = {(c.author_name, c.created_at): c for c in comments}
+    made = {}
+    for key, parent_key, name, email, minutes, body in thread:
+        comment = by_key.get((name, post.published_at + datetime.timedelta(minutes=minutes)))
+        if (
+            comment is None
+            or comment.body != body
+            or comment.status != Comment.Status.APPROVED
+            or comment.author_url
+            or (email and comment.author_email != email)
+            or (email is None) == (comment.user_id is None)
+            or comment.parent_id != getattr(made.get(parent_key), "pk", None)
+        ):
+            return False
+        made[key] = comment
+    return True

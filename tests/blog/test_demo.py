@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: the demo blog, idempotent, serving "hartes training" as written."""
+"""`manage.py load_demo`: the demo blog, written once into an empty blog, serving
+"hartes training" as written; `ensure_admin` leaves an existing admin alone."""
 
 import io
 from pathlib import Path
@@ -53,13 +54,92 @@ def test_load_demo_twice_changes_nothing(settings):
     assert get_user_model().objects.filter(username="oliver").count() == 1
 
 
-def test_load_demo_keeps_an_edited_post_body_in_sync():
-    """A second run puts the demo text back, without making a second post."""
-    load_demo()
-    Post.objects.filter(slug="hartes-training").update(body="verändert")
+def test_load_demo_keeps_the_authors_edits_and_deletions():
+    """A second run changes nothing the author did: edits stay, a deleted post stays gone."""
     load_demo()
     post = Post.objects.get(slug="hartes-training")
-    assert post.body == HARTES_TRAINING.read_text(encoding="utf-8")
+    post.body = "verändert"
+    post.save()
+    site = SiteSettings.load()
+    site.title = "Mein Laufblog"
+    site.save()
+    imprint = Page.objects.get(slug="impressum")
+    imprint.body = "Erika Mustermann, Musterstraße 1, 12345 Musterstadt"
+    imprint.save()
+    Post.objects.get(slug="novembergrau").delete()
+    output = load_demo()
+    assert "nothing changed" in output
+    assert Post.objects.get(slug="hartes-training").body == "verändert"
+    assert SiteSettings.load().title == "Mein Laufblog"
+    assert Page.objects.get(slug="impressum").body.startswith("Erika Mustermann")
+    assert not Post.objects.filter(slug="novembergrau").exists()
+    assert Post.objects.count() == 12
+
+
+def test_deleting_every_demo_post_does_not_bring_the_demo_back():
+    """Once loaded, the demo never comes back, even when the blog is empty again."""
+    load_demo()
+    Post.objects.all().delete()
+    Page.objects.all().delete()
+    output = load_demo()
+    assert output.startswith("Demo content was loaded on ")
+    assert Post.objects.count() == Page.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["post", "draft", "page", "category", "tag", "footer link", "media", "site title"],
+)
+def test_load_demo_leaves_a_blog_with_content_alone(content):
+    """Anything the author made, even a draft or only the site title, keeps the demo out."""
+    from tests.factories import (
+        CategoryFactory,
+        MediaFactory,
+        PageFactory,
+        PostFactory,
+        TagFactory,
+    )
+
+    make = {
+        "post": lambda: PostFactory(title="mein erster beitrag"),
+        "draft": lambda: PostFactory(status=Post.Status.DRAFT),
+        "page": lambda: PageFactory(),
+        "category": lambda: CategoryFactory(),
+        "tag": lambda: TagFactory(),
+        "footer link": lambda: FooterLink.objects.create(name="x", url="https://example.org/"),
+        "media": lambda: MediaFactory(),
+        "site title": lambda: SiteSettings.objects.create(title="Mein Laufblog"),
+    }
+    make[content]()
+    SiteSettings.load()  # the row every page view makes
+    before = row_counts()
+    output = load_demo()
+    assert "no demo content loaded, nothing changed" in output
+    assert row_counts() == before
+    assert not Post.objects.filter(slug="hartes-training").exists()
+    assert SiteSettings.load().demo_loaded_at is None
+
+
+def test_load_demo_fills_an_empty_blog_and_records_it():
+    """An empty blog (site settings untouched) gets the demo, and the date it got it."""
+    SiteSettings.load()
+    assert "Demo content ready: 13 posts, 3 pages." in load_demo()
+    assert SiteSettings.load().demo_loaded_at is not None
+
+
+def test_ensure_admin_never_changes_an_existing_password(monkeypatch):
+    """The admin's own password survives a start with DJANGO_SUPERUSER_PASSWORD set."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Start-Passwort-123")
+    call_command("ensure_admin", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("Start-Passwort-123")
+    admin.set_password("Eigenes-Passwort-456")
+    admin.save()
+    out = io.StringIO()
+    call_command("ensure_admin", stdout=out)
+    admin.refresh_from_db()
+    assert admin.check_password("Eigenes-Passwort-456")
+    assert "left as it is" in out.getvalue()
 
 
 def test_demo_content_is_wired_up():

@@ -1,8 +1,9 @@
 """`python manage.py ensure_admin`: make sure the superuser "admin" exists.
 
 The password comes from DJANGO_SUPERUSER_PASSWORD; without it a random one is made and
-printed once, when the account is created. An existing account is left as it is,
-unless DJANGO_SUPERUSER_PASSWORD is set, which then becomes its password.
+printed once, when the account is created. An existing account is always left as it
+is, its password too (`make run` calls this on every start; issue #10): change it in the
+admin or with `manage.py changepassword admin`.
 """
 
 import os
@@ -32,9 +33,11 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("Created the admin account 'admin'.")
-        elif password and not user.check_password(password):
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            self.stdout.write("Updated the password of 'admin' from DJANGO_SUPERUSER_PASSWORD.")
+        elif password:
+            self.stdout.write(
+                "The admin account 'admin' exists; its password is left as it is "
+                "(DJANGO_SUPERUSER_PASSWORD only sets it when the account is created; "
+                "change it with `manage.py changepassword admin`)."
+            )
         else:
             self.stdout.write("The admin account 'admin' exists.")

@@ -1,23 +1,23 @@
-"""`python manage.py load_demo`: the demo blog, idempotent (running it twice changes nothing)."""
+"""`python manage.py load_demo`: the demo blog, written once into an empty blog.
 
-import datetime
+`make run` calls it on every start: it never changes a blog that has content (posts,
+pages, categories, tags, media, footer links or changed site settings), nor one it
+filled before (`SiteSettings.demo_loaded_at`), so restarting keeps the author's edits
+and deleted demo posts stay deleted (issue #10).
+"""
+
 import io
-import zoneinfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from blog.demo import content
+from blog.demo.state import blog_content, local
 from blog.models import Category, FooterLink, Page, Post, SiteSettings, Tag
-
-
-def _local(value: str) -> datetime.datetime:
-    naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M")
-    return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 def _badge_png(label: str) -> bytes:
@@ -35,40 +35,52 @@ def _badge_png(label: str) -> bytes:
 
 
 class Command(BaseCommand):
-    help = "Load the demo blog (author oliver, 'hartes training', pages, badges). Idempotent."
+    help = (
+        "Load the demo blog (author oliver, 'hartes training', pages, badges) into an empty "
+        "blog, once; a blog with content is left as it is."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        SiteSettings.load()
+        # Locked, so that two starts at once cannot both fill the blog.
+        site = SiteSettings.objects.select_for_update().get(pk=1)
+        if site.demo_loaded_at is not None:
+            when = timezone.localtime(site.demo_loaded_at).strftime("%Y-%m-%d %H:%M")
+            self.stdout.write(f"Demo content was loaded on {when}; nothing changed.")
+            return
+        found = blog_content()
+        if found:
+            self.stdout.write(
+                f"The blog has content ({', '.join(found)}): no demo content loaded, "
+                "nothing changed."
+            )
+            return
         author = self._author()
         categories = self._categories()
         pages = self._pages()
         for slug, title, date, cat_slugs, tag_names, body in content.POSTS:
-            post, _created = Post.objects.update_or_create(
+            post = Post.objects.create(
                 slug=slug,
-                defaults={
-                    "title": title,
-                    "author": author,
-                    "body": body,
-                    "status": Post.Status.PUBLISHED,
-                    "published_at": _local(date),
-                },
+                title=title,
+                author=author,
+                body=body,
+                status=Post.Status.PUBLISHED,
+                published_at=local(date),
             )
             post.categories.set([categories[c] for c in cat_slugs])
             post.tags.set([self._tag(name) for name in tag_names])
-        site = SiteSettings.load()
         for field, value in content.SITE.items():
             setattr(site, field, value)
         site.imprint_page = pages["impressum"]
         site.privacy_page = pages["datenschutz"]
+        site.demo_loaded_at = timezone.now()
         site.save()
         for name, url, label, order in content.BADGES:
-            link, _created = FooterLink.objects.update_or_create(
-                url=url, defaults={"name": name, "order": order, "is_visible": True}
-            )
-            if not link.badge:
-                slug = label.lower().replace(".", "-")
-                name = f"{slug}.png"
-                link.badge.save(name, ContentFile(_badge_png(label), name=name), save=True)
+            link = FooterLink.objects.create(url=url, name=name, order=order, is_visible=True)
+            slug = label.lower().replace(".", "-")
+            filename = f"{slug}.png"
+            link.badge.save(filename, ContentFile(_badge_png(label), name=filename), save=True)
         self.extend_demo(author)
         self.stdout.write(
             self.style.SUCCESS(
@@ -101,9 +113,7 @@ class Command(BaseCommand):
     def _categories(self) -> dict:
         result = {}
         for slug, name, parent in content.CATEGORIES:
-            result[slug], _created = Category.objects.update_or_create(
-                slug=slug, defaults={"name": name, "parent": result.get(parent)}
-            )
+            result[slug] = Category.objects.create(slug=slug, name=name, parent=result.get(parent))
         return result
 
     def _tag(self, name):
@@ -113,15 +123,12 @@ class Command(BaseCommand):
     def _pages(self) -> dict:
         result = {}
         for slug, title, order, body in content.PAGES:
-            result[slug], _created = Page.objects.update_or_create(
+            result[slug] = Page.objects.create(
                 slug=slug,
-                parent=None,
-                defaults={
-                    "title": title,
-                    "menu_order": order,
-                    "body": body,
-                    "status": Page.Status.PUBLISHED,
-                    "show_in_navigation": slug == "ueber-mich",
-                },
+                title=title,
+                menu_order=order,
+                body=body,
+                status=Page.Status.PUBLISHED,
+                show_in_navigation=slug == "ueber-mich",
             )
         return result

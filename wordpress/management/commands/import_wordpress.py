@@ -1,9 +1,16 @@
-"""`python manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run]` (issue #5)."""
+"""`python manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run]` (issue #5).
+
+A blog that still holds the untouched demo content of `make run` is not imported into
+unless `--replace-demo` (remove that demo content first, in the import's transaction;
+what the author changed or made stays) or `--keep-demo` says what to do with it (#10).
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from blog.demo.state import find_untouched
 from wordpress.importer import Importer, Report
 from wordpress.wxr import WXRError
 
@@ -86,15 +93,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would be imported, write nothing"
         )
+        demo = parser.add_mutually_exclusive_group()
+        demo.add_argument(
+            "--replace-demo",
+            action="store_true",
+            help="first remove the demo content nobody has changed (make run's demo blog)",
+        )
+        demo.add_argument("--keep-demo", action="store_true", help="import beside the demo content")
 
-    def handle(self, *args, export, media_dir, dry_run, **options):
+    def handle(self, *args, export, media_dir, dry_run, replace_demo, keep_demo, **options):
         progress = Progress(self.stdout, self.stdout.isatty())
         started = time.monotonic()
         try:
-            report = Importer(export, media_dir=media_dir, dry_run=dry_run, progress=progress).run()
+            with transaction.atomic():
+                self.clear_demo(replace=replace_demo, keep=keep_demo, dry_run=dry_run)
+                report = Importer(
+                    export, media_dir=media_dir, dry_run=dry_run, progress=progress
+                ).run()
+                if dry_run:
+                    transaction.set_rollback(True)
         except WXRError as exc:
             raise CommandError(f"{export}, {exc}. Nothing was imported.") from None
         except OSError as exc:
             raise CommandError(f"{export}: {exc.strerror or exc}. Nothing was imported.") from None
         for line in format_report(report, time.monotonic() - started):
             self.stdout.write(line)
+
+    def clear_demo(self, *, replace: bool, keep: bool, dry_run: bool) -> None:
+        """Refuse, keep or remove the untouched demo content (rolled back with a dry run)."""
+        if keep:
+            return
+        demo = find_untouched()
+        if replace:
+            if demo.anything:
+                demo.remove()
+                verb = "Would remove" if dry_run else "Removed"
+                self.stdout.write(f"{verb} the untouched demo content: {demo.describe()}.")
+            return
+        if demo:
+            raise CommandError(
+                f"This blog still holds the demo content of `make run` ({demo.describe()}). "
+                "Run again with --replace-demo to remove the demo content nobody has changed "
+                "first (what you edited or wrote stays), or with --keep-demo to import beside "
+                "it. Nothing was imported."
+            )
