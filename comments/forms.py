@@ -5,10 +5,10 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import challenge
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 
 CAPTCHA_TEST_ANSWER = "passed"
@@ -21,6 +21,16 @@ _NO_PARENT = _("The comment you are replying to does not exist.")
 
 def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
+
+
+class CaptchaInput(forms.TextInput):
+    """The code field: empty again once its challenge has ended (issue #10), because the
+    page then shows a new picture."""
+
+    render_value = True
+
+    def format_value(self, value):
+        return super().format_value(value) if self.render_value else None
 
 
 class CommentForm(forms.ModelForm):
@@ -59,7 +69,12 @@ class CommentForm(forms.ModelForm):
         max_length=32,
         label=_("Security code"),
         help_text=_("Please type the characters shown in the picture."),
-        error_messages={"required": _("Please type the security code.")},
+        widget=CaptchaInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Please type the security code."),
+            "captcha_invalid": _("The security code was wrong. Please try again."),
+            "captcha_expired": _("The security code has expired. Please type the new code."),
+        },
     )
 
     class Meta:
@@ -165,29 +180,24 @@ class CommentForm(forms.ModelForm):
         return parent.pk
 
     def clean_captcha(self):
-        """Check the answer against the challenge whose key the image view set in a cookie."""
-        from captcha.models import CaptchaStore
+        """Check the answer against the challenge whose key the image view set in a cookie.
 
+        A wrong or late answer ends the challenge (comments/challenge.py): the page shows
+        a new picture, and the field is empty for its code.
+        """
         answer = self.cleaned_data.get("captcha", "").strip().lower()
         if settings.CAPTCHA_TEST_MODE and answer == CAPTCHA_TEST_ANSWER:
             return answer
-        if (
-            not self.captcha_key
-            or not CaptchaStore.objects.filter(
-                hashkey=self.captcha_key, response=answer, expiration__gt=timezone.now()
-            ).exists()
-        ):
-            raise forms.ValidationError(
-                _("The security code was wrong. Please try again."), code="captcha_invalid"
-            )
+        verdict = challenge.check(self.captcha_key, answer)
+        if verdict is not challenge.Verdict.PASSED:
+            self.fields["captcha"].widget.render_value = False
+            code = f"captcha_{verdict.value}"
+            raise forms.ValidationError(self.fields["captcha"].error_messages[code], code=code)
         return answer
 
     def consume_captcha(self) -> None:
         """Make a solved challenge unusable for another comment."""
-        from captcha.models import CaptchaStore
-
-        if self.captcha_key:
-            CaptchaStore.objects.filter(hashkey=self.captcha_key).delete()
+        challenge.consume(self.captcha_key)
 
     @property
     def is_honeypot_filled(self) -> bool:

@@ -21,7 +21,6 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from blog.http import client_ip
 from blog.models import Post
 from blog.views import password_unlocked, render_post
 
-from . import notifications, speech
+from . import challenge, notifications, speech
 from .avatars import identicon_png
 from .forms import CommentForm
 from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
@@ -55,7 +54,6 @@ AVATAR_KEY = re.compile(r"[0-9a-f]{1,64}")
 logger = logging.getLogger(__name__)
 CAPTCHA_COOKIE = "comment_captcha"
 CAPTCHA_SALT = "comments.captcha"
-CAPTCHA_MAX_AGE = 10 * 60
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
 
 
@@ -248,17 +246,18 @@ def avatar(request, key):
 
 @require_GET
 def captcha_image(request):
-    """A fresh captcha picture; its key goes into a signed cookie, not into the page.
+    """The captcha picture of this browser's challenge; its key goes into a signed cookie,
+    not into the page.
 
     That keeps the post page the same for every reader (cacheable), while each
-    browser gets its own challenge.
+    browser gets its own challenge: the same one again on reloads, a new one once it
+    was answered wrongly, used or expired (comments/challenge.py).
     """
-    from captcha.models import CaptchaStore
     from captcha.views import captcha_image as render_captcha
 
-    key = CaptchaStore.generate_key()
-    response = render_captcha(request, key)
-    _set_captcha_cookie(request, response, key)
+    store = challenge.current_or_new(_captcha_key(request))
+    response = render_captcha(request, store.hashkey)
+    _set_captcha_cookie(request, response, store.hashkey)
     patch_cache_control(response, no_store=True, private=True)
     return response
 
@@ -266,8 +265,14 @@ def captcha_image(request):
 def _captcha_key(request) -> str:
     """The key of the challenge this browser was given (picture or audio), or ""."""
     return request.get_signed_cookie(
-        CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT, max_age=CAPTCHA_MAX_AGE
+        CAPTCHA_COOKIE, default="", salt=CAPTCHA_SALT, max_age=_captcha_cookie_age()
     )
+
+
+def _captcha_cookie_age() -> int:
+    """Twice the challenge's time: an answer sent too late names its key, and hears
+    that the code expired rather than that it was wrong."""
+    return 2 * int(challenge.lifetime().total_seconds())
 
 
 def _set_captcha_cookie(request, response, key: str) -> None:
@@ -275,7 +280,7 @@ def _set_captcha_cookie(request, response, key: str) -> None:
         CAPTCHA_COOKIE,
         key,
         salt=CAPTCHA_SALT,
-        max_age=CAPTCHA_MAX_AGE,
+        max_age=_captcha_cookie_age(),
         httponly=True,
         samesite="Lax",
         secure=request.is_secure(),
@@ -290,18 +295,10 @@ def captcha_audio(request):
     gets a new challenge, whose key goes into the cookie as for the picture. 404 when no
     speaker is installed (the form then offers no audio).
     """
-    from captcha.models import CaptchaStore
-
     if not speech.available():
         raise Http404
     key = _captcha_key(request)
-    store = (
-        CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
-        if key
-        else None
-    )
-    if store is None:
-        store = CaptchaStore.objects.get(hashkey=CaptchaStore.generate_key())
+    store = challenge.current_or_new(key)
     try:
         audio = speech.speak(store.challenge, get_language())
     except speech.SpeechUnavailable:

@@ -319,3 +319,7 @@ AXES_VERBOSE = False
 BLOG_CAPTCHA_SPEAKER = os.environ.get("BLOG_CAPTCHA_SPEAKER", shutil.which("espeak-ng") or "")
 # Captcha: its test mode accepts "PASSED" and is for automated tests only.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
+# Minutes a challenge stays valid after its picture loads (the library's default is 5):
+# commenters write long replies, and a correct code must not be refused after half an
+# hour of writing (issue #10). Expired rows go nightly (captcha_clean, deploy/blog.cron).
+CAPTCHA_TIMEOUT = 180

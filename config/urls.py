@@ -20,7 +20,6 @@ def media(request, path):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("captcha/", include("captcha.urls")),
     path(
         "sitemap.xml",
         sitemap,

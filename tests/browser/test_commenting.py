@@ -97,3 +97,57 @@ def test_captcha_can_be_listened_to_and_the_spoken_code_passes(page, demo_site, 
     page.locator("#submit").click()
     expect(page.locator(".comment-awaiting-moderation")).to_have_count(1)
     assert Comment.objects.filter(author_name="Hörerin").exists()
+
+
+def _captcha_shown(page):
+    """The captcha picture, scrolled to and loaded (it is loaded lazily)."""
+    picture = page.locator("img.captcha")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    return picture
+
+
+def test_wrong_code_gets_a_new_picture_and_the_old_one_is_dead(page, demo_site, settings):
+    """A wrong code: German error, empty code field under a new picture, text kept; the old
+    picture's code no longer works, even with its cookie sent again; the new one does."""
+    from captcha.models import CaptchaStore
+
+    settings.CAPTCHA_TEST_MODE = False
+    text = "Eine lange Antwort.\n\nMit zwei Absätzen 😉"
+    page.goto(demo_site + "/2026/11/20/hartes-training/")
+    page.locator("#id_body").fill(text)
+    page.locator("#id_author_name").fill("Rätselfreundin")
+    page.locator("#id_author_email").fill("raetsel@example.org")
+    first = _captcha_shown(page).screenshot()
+    old = CaptchaStore.objects.get()
+    (old_cookie,) = [c for c in page.context.cookies() if c["name"] == "comment_captcha"]
+    page.locator("#id_captcha").fill("falsch")
+    page.locator("#submit").click()
+
+    expect(page.locator("#id_captcha_error")).to_have_text(
+        "Der Sicherheitscode war falsch. Bitte versuche es erneut."
+    )
+    expect(page.locator("#id_captcha")).to_have_value("")
+    expect(page.locator("#id_body")).to_have_value(text)
+    expect(page.locator("#id_author_name")).to_have_value("Rätselfreundin")
+    assert _captcha_shown(page).screenshot() != first
+    new = CaptchaStore.objects.get()
+    assert new.hashkey != old.hashkey
+
+    # Replaying the old picture's cookie with its right code: refused, nothing saved.
+    page.context.add_cookies([old_cookie])
+    page.locator("#id_captcha").fill(old.response)
+    page.locator("#submit").click()
+    expect(page.locator("#id_captcha_error")).to_have_text(
+        "Der Sicherheitscode ist abgelaufen. Bitte gib den neuen Code ein."
+    )
+    expect(page.locator("#id_body")).to_have_value(text)
+    assert not Comment.objects.filter(author_name="Rätselfreundin").exists()
+
+    _captcha_shown(page)
+    page.locator("#id_captcha").fill(CaptchaStore.objects.latest("pk").response)
+    page.locator("#submit").click()
+    expect(page.locator(".comment-awaiting-moderation")).to_have_count(1)
+    assert Comment.objects.get(author_name="Rätselfreundin").body.replace("\r\n", "\n") == text

@@ -52,8 +52,23 @@ def test_audio_without_a_picture_makes_its_own_challenge(client, post, speaker):
     assert audio.status_code == 200
     assert "comment_captcha" in audio.cookies
     (store,) = CaptchaStore.objects.all()
-    assert send_comment(client, post, captcha="falsch").status_code == 400
     assert send_comment(client, post, captcha=store.response).status_code == 302
+
+
+@needs_espeak
+def test_after_a_wrong_answer_the_audio_speaks_a_new_challenge(client, post, speaker):
+    """The wrong answer ended the challenge; the audio does not read out the dead one."""
+    from captcha.models import CaptchaStore
+
+    client.get(reverse("comments:captcha_image"))
+    old = CaptchaStore.objects.get()
+    assert send_comment(client, post, captcha="falsch").status_code == 400
+    audio = client.get(reverse("comments:captcha_audio"))
+    assert audio.status_code == 200
+    new = CaptchaStore.objects.get()
+    assert new.hashkey != old.hashkey
+    assert audio.content == speech.speak(new.challenge, "de")
+    assert send_comment(client, post, captcha=new.response).status_code == 302
 
 
 @needs_espeak

@@ -1,8 +1,11 @@
 """The comment form (comments/forms.py): fields, parent checks, honeypot and captcha."""
 
+from datetime import timedelta
+
 import pytest
 from captcha.models import CaptchaStore
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from comments.forms import CommentForm
 from tests.comments.helpers import form_data
@@ -177,4 +180,40 @@ def test_real_captcha_challenge(post, settings):
     assert form.is_valid(), form.errors
     form.consume_captcha()
     again = CommentForm(form_data(captcha="WXYZ"), post=post, captcha_key=store.hashkey)
-    assert _codes(again, "captcha") == ["captcha_invalid"]
+    assert _codes(again, "captcha") == ["captcha_expired"]  # used up: that picture is gone
+
+
+def test_wrong_answer_ends_the_challenge_and_empties_the_field(post, settings):
+    """One guess per picture (issue #10): the row is deleted, the code not shown again."""
+    settings.CAPTCHA_TEST_MODE = False
+    store = CaptchaStore.objects.create(challenge="WXYZ", response="wxyz")
+    form = CommentForm(form_data(captcha="WXYY"), post=post, captcha_key=store.hashkey)
+    assert _codes(form, "captcha") == ["captcha_invalid"]
+    assert not CaptchaStore.objects.exists()
+    assert 'value="' not in str(form["captcha"])
+    assert 'value="Anna"' in str(form["author_name"])
+
+
+def test_right_answer_stays_in_the_field_while_other_fields_are_fixed(post, settings):
+    """A right code with the name missing: kept, and its challenge still valid."""
+    settings.CAPTCHA_TEST_MODE = False
+    store = CaptchaStore.objects.create(challenge="WXYZ", response="wxyz")
+    data = form_data(captcha="WXYZ", author_name="")
+    form = CommentForm(data, post=post, captcha_key=store.hashkey)
+    assert _codes(form, "author_name") == ["required"]
+    assert 'value="WXYZ"' in str(form["captcha"])
+    assert CaptchaStore.objects.filter(pk=store.pk).exists()
+
+
+def test_expired_challenge_has_its_own_error(post, settings):
+    """Past its time the right code is "expired", not "wrong"; the challenge is deleted."""
+    settings.CAPTCHA_TEST_MODE = False
+    store = CaptchaStore.objects.create(
+        challenge="WXYZ", response="wxyz", expiration=timezone.now() - timedelta(seconds=1)
+    )
+    form = CommentForm(form_data(captcha="WXYZ"), post=post, captcha_key=store.hashkey)
+    assert _codes(form, "captcha") == ["captcha_expired"]
+    assert form.errors["captcha"] == [
+        "Der Sicherheitscode ist abgelaufen. Bitte gib den neuen Code ein."
+    ]
+    assert not CaptchaStore.objects.exists()

@@ -700,6 +700,9 @@ def test_real_captcha_round_trip(client, post, settings):
     assert "no-store" in image["Cache-Control"]
     answer = CaptchaStore.objects.get().response
     assert send_comment(client, post, captcha="falsch").status_code == 400
+    assert send_comment(client, post, captcha=answer).status_code == 400  # one guess per picture
+    client.get(reverse("comments:captcha_image"))
+    answer = CaptchaStore.objects.get().response
     assert send_comment(client, post, captcha=answer).status_code == 302
     assert not CaptchaStore.objects.exists()
     response = send_comment(client, post, captcha=answer, body="noch einmal", ip="203.0.113.8")
