@@ -29,8 +29,10 @@ def _on_one_line(a: dict, b: dict) -> bool:
     return a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
 
 
-def _show_form(page, base_url: str, tmp_path, name: str):
-    page.goto(base_url + POST)
+def _show_form(page, base_url: str | None, tmp_path, name: str):
+    """Open the post (unless `base_url` is None: the page shown), screenshot its form."""
+    if base_url is not None:
+        page.goto(base_url + POST)
     form = page.locator("#commentform")
     form.scroll_into_view_if_needed()
     picture = page.locator("img.captcha")
@@ -83,3 +85,22 @@ def test_comment_form_on_a_phone(phone_page, demo_site, tmp_path):
     assert overflow <= 0
     form = _box(phone_page, "#commentform")
     assert form["x"] >= 0 and form["x"] + form["width"] <= 390
+
+
+def test_comment_form_after_a_wrong_code_on_a_phone(phone_page, demo_site, tmp_path):
+    """The form that comes back with an error keeps the same layout on a phone."""
+    _show_form(phone_page, demo_site, tmp_path, "phone")
+    phone_page.locator("#id_body").fill("Ein Kommentar mit falschem Code.")
+    phone_page.locator("#id_author_name").fill("Leserin")
+    phone_page.locator("#id_author_email").fill("leserin@example.org")
+    phone_page.locator("#id_captcha").fill("falsch")
+    phone_page.locator("#submit").click()
+    expect(phone_page.locator("#id_captcha_error")).to_be_visible()
+    _show_form(phone_page, None, tmp_path, "phone-error")
+    _assert_one_form(phone_page)
+    error, picture = _box(phone_page, "#id_captcha_error"), _box(phone_page, "img.captcha")
+    assert error["y"] + error["height"] <= picture["y"]  # the error above the new picture
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
