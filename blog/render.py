@@ -59,13 +59,14 @@ class PostRenderer:
         return link
 
     def _date(self, value) -> tuple[str, str]:
-        """(ISO 8601, DATE_FORMAT) of a datetime in the current time zone, memoised by day."""
+        """(ISO 8601 to the second, DATE_FORMAT) of a datetime in the current time zone,
+        memoised by day. HTML's datetime attribute allows at most three fractional digits."""
         local = timezone.localtime(value)
         day = local.date()
         text = self.dates.get(day)
         if text is None:
             text = self.dates[day] = escape(date_format(day, "DATE_FORMAT"))
-        return local.isoformat(), text
+        return local.isoformat(timespec="seconds"), text
 
     def meta(self, post) -> str:
         url = escape(post.get_absolute_url())

@@ -46,11 +46,11 @@ def _create_url(post):
 
 
 def _error_in(response, css_class: str) -> str:
-    """The errors shown inside the form paragraph with this class ("" when none)."""
+    """The errors shown inside the form field with this class ("" when none)."""
     elements = parse(response)
-    paragraph = one(elements, "p", css_class)
+    field = one(elements, "div", css_class)
     return " ".join(
-        e.clean_text for e in elements if e.has("ul", "errorlist") and paragraph in e.parents
+        e.clean_text for e in elements if e.has("ul", "errorlist") and field in e.parents
     )
 
 
