@@ -2,82 +2,26 @@
 
 Built from a handful of queries once, then kept in the cache under the current content
 version, so that a page view normally costs no query for it at all. Any change to
-something shown here bumps the version (see blog/signals.py).
+something shown here bumps the version (see blog/signals.py); a scheduled post coming
+due does not, so everything cached from this data lives no longer than until then.
 """
 
-import os
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from .contentversion import bump_content_version, content_version
 from .models import Category, FooterLink, Page, Post, SiteSettings, Tag, public_q
 
-VERSION_KEY = "blog:content-version"
+__all__ = ["bump_content_version", "content_version", "get_site_data"]
+
 MAX_AGE = 300
 TAG_CLOUD_SIZE = 40
 RECENT_POSTS = 5
-
-
-def content_version() -> int:
-    """The current version of the blog's content; part of every derived cache key.
-
-    It lives where every process sees it: in the shared cache (Redis), or, with the
-    per-process local-memory cache, as the modification stamp of a small file
-    (settings.CONTENT_VERSION_FILE), so that a change made through one gunicorn worker
-    invalidates the pages cached by all of them.
-    """
-    path = settings.CONTENT_VERSION_FILE
-    if path:
-        try:
-            return os.stat(path).st_mtime_ns
-        except FileNotFoundError:
-            _stamp_file(path)
-            return os.stat(path).st_mtime_ns
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def _stamp_file(path) -> None:
-    """Move the file's stamp forward: never backwards, never to the same value."""
-    try:
-        current = os.stat(path).st_mtime_ns
-    except FileNotFoundError:
-        current = 0
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).touch()
-    new = max(current + 1, time.time_ns())
-    os.utime(path, ns=(new, new))
-
-
-def _bump() -> None:
-    if settings.CONTENT_VERSION_FILE:
-        _stamp_file(settings.CONTENT_VERSION_FILE)
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        content_version()
-
-
-def bump_content_version() -> None:
-    """Invalidate everything derived from the blog's content.
-
-    Now, and once more when the transaction commits: a page rendered by another
-    process between the two saw the old data and must not outlive the commit.
-    """
-    _bump()
-    transaction.on_commit(_bump)
 
 
 def _tag_cloud(tags):
@@ -164,24 +108,34 @@ def build_site_data() -> dict:
         "navigation": nav,
         "footer_links": links,
         "legal_links": legal,
-        "_max_age": _max_age(now, next_scheduled),
+        "_next_scheduled": next_scheduled,
     }
 
 
-def _max_age(now, next_scheduled) -> int:
-    """Keep the data no longer than until the next scheduled post appears."""
+def max_age(next_scheduled, now=None) -> int:
+    """How long an entry that shows published posts may be kept, from now: no longer
+    than until the next scheduled post is due (whole seconds, rounded down)."""
     if next_scheduled is None:
         return MAX_AGE
-    return max(1, min(MAX_AGE, int((next_scheduled - now).total_seconds()) + 1))
+    now = now or timezone.now()
+    return max(0, min(MAX_AGE, int((next_scheduled - now).total_seconds())))
 
 
 def get_site_data() -> dict:
-    """The page-frame data for the current content version, from the cache if possible."""
+    """The page-frame data for the current content version, from the cache if possible.
+
+    `_max_age` is the lifetime for entries built from it (the page cache, the
+    neighbours), counted from now. Data kept from before a scheduled post was due is
+    built afresh, under a new `version` (which keys the sidebar fragment).
+    """
+    now = timezone.now()
     version = content_version()
     key = f"blog:site-data:{version}"
     data = cache.get(key)
-    if data is None:
+    due = data and data["_next_scheduled"] and data["_next_scheduled"] <= now
+    if data is None or due:
         data = build_site_data()
-        data["version"] = version
-        cache.set(key, data, timeout=data["_max_age"])
+        data["version"] = f"{version}-{time.time_ns()}"
+        cache.set(key, data, timeout=max_age(data["_next_scheduled"], now))
+    data["_max_age"] = max_age(data["_next_scheduled"], now)
     return data

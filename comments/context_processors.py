@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from blog.site import content_version
+from blog.site import content_version, get_site_data
 
 from .models import Comment
 
@@ -19,7 +19,8 @@ def _recent_comments() -> list[dict]:
             .select_related("post")
             .order_by("-created_at", "-id")[:RECENT_COMMENTS]
         ]
-        cache.set(key, items, timeout=300)
+        # Comments on a scheduled post join the list when it is due.
+        cache.set(key, items, timeout=get_site_data()["_max_age"])
     return items
 
 

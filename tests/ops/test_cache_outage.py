@@ -8,6 +8,7 @@ after an outage.
 
 import logging
 import socket
+import time
 import uuid
 
 import pytest
@@ -16,6 +17,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from blog import contentversion
+from blog.models import ContentVersion
 from comments.models import Comment
 from config.cache import ResilientRedisCache
 from tests.comments.helpers import send_comment
@@ -205,3 +208,74 @@ def test_real_redis_comes_back(real_redis, caplog, monkeypatch):
     assert any("unreachable" in m for m in messages)
     assert any("reachable again" in m for m in messages)
     backend.delete("k")
+
+
+# A bump while Redis is unreachable (issue #10, item 4; blog/contentversion.py) --------
+
+
+def _break_redis(monkeypatch):
+    """Every Redis command of the default cache fails as during an outage."""
+    client = cache._cache.get_client(None, write=True)
+
+    def broken(*args, **kwargs):
+        raise RedisConnectionError("simulated outage")
+
+    monkeypatch.setattr(type(client), "execute_command", broken)
+
+
+def _redis_back(monkeypatch):
+    monkeypatch.undo()
+    cache._connections["default"]._down_until = 0.0  # as after RETRY_AFTER
+
+
+def test_bump_lost_in_redis_is_made_up_when_it_answers(
+    real_redis, post, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A bump during an outage changes the version, and the Redis counter, once it is back."""
+    before = contentversion.content_version()
+    counter = cache.get(contentversion.VERSION_KEY)
+    stamp = time.time_ns()
+    _break_redis(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        contentversion.bump_content_version()
+    assert cache._connections["default"].is_down
+    _redis_back(monkeypatch)
+    assert cache.get(contentversion.VERSION_KEY) == counter  # lost in Redis …
+    assert ContentVersion.objects.get().value >= stamp  # … kept in the database
+    assert contentversion.content_version() != before
+    assert cache.get(contentversion.VERSION_KEY) == counter + 1  # the bump made up for
+
+
+def test_other_processes_see_a_lost_bump_through_the_database(
+    real_redis, post, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A process that did not make the change reads the database stamp within a second."""
+    before = contentversion.content_version()
+    _break_redis(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        contentversion.bump_content_version()
+    _redis_back(monkeypatch)
+    # Another process knows nothing of the lost bump and read the stamp a moment ago.
+    other = contentversion._StoredVersion()
+    other._value, other._read_at = contentversion._stored._value, time.monotonic()
+    monkeypatch.setattr(contentversion, "_stored", other)
+    assert contentversion.content_version() == before
+    other._read_at -= contentversion.CHECK_INTERVAL  # a second later
+    assert contentversion.content_version() != before
+
+
+def test_database_stamp_is_read_at_most_once_a_second(
+    real_redis, post, django_assert_max_num_queries
+):
+    """Readers compare the database stamp cheaply: no query per cache lookup."""
+    contentversion.content_version()
+    with django_assert_max_num_queries(1):
+        for _ in range(20):
+            contentversion.content_version()
+
+
+def test_file_stamp_mode_asks_no_database(db, django_assert_num_queries):
+    """With the local-memory cache the version is the file stamp alone."""
+    with django_assert_num_queries(0):
+        contentversion.content_version()
+        contentversion.bump_content_version()
