@@ -17,7 +17,7 @@ from tests.blog.dom import post_titles
 from tests.factories import PostFactory
 from tests.html import select
 
-LEAD = 5.0  # seconds between scheduling the post and its time
+LEAD = 6.0  # seconds between scheduling the post and its time
 
 
 def fetch(base: str, path: str) -> tuple[str, str]:
@@ -52,25 +52,25 @@ def test_scheduled_post_shows_in_list_and_sidebar_right_after_its_time(
 ):
     """Home list and sidebar of cached pages show a scheduled post at once when it is due."""
     due = timezone.now() + datetime.timedelta(seconds=LEAD)
-    PostFactory(title="punkt fünf", author=post.author, published_at=due)
+    PostFactory(title="punkt sechs", author=post.author, published_at=due)
     other = post.get_absolute_url()
     # The page-frame data is built now, long before the post is due …
     page, _ = fetch(live_server.url, other)
-    assert "punkt fünf" not in recent_posts(page)
+    assert "punkt sechs" not in recent_posts(page)
     # … and the pages cached shortly before it.
-    sleep_until(due - datetime.timedelta(seconds=1.5))
+    sleep_until(due - datetime.timedelta(seconds=3))
     fetch(live_server.url, "/")
     home, state = fetch(live_server.url, "/")
     assert state == "hit"
-    assert "punkt fünf" not in post_titles(home)
+    assert "punkt sechs" not in post_titles(home)
 
     sleep_until(due + datetime.timedelta(seconds=0.3))
     home, _ = fetch(live_server.url, "/")
-    assert post_titles(home)[0] == "punkt fünf"
-    assert recent_posts(home)[0] == "punkt fünf"
+    assert post_titles(home)[0] == "punkt sechs"
+    assert recent_posts(home)[0] == "punkt sechs"
     page, _ = fetch(live_server.url, other)
-    assert recent_posts(page)[0] == "punkt fünf"
-    assert "punkt fünf" in next_post(page)
+    assert recent_posts(page)[0] == "punkt sechs"
+    assert "punkt sechs" in next_post(page)
 
 
 def test_site_data_lifetime_counts_from_now(db, post, monkeypatch):
