@@ -110,6 +110,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["author_email"]),
             models.Index(fields=["ip_address", "created_at"]),
+            # The avatar view asks whether a key is used (comments/avatars.py).
+            models.Index(fields=["avatar"]),
         ]
         constraints = [
             models.CheckConstraint(

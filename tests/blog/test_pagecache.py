@@ -1,6 +1,9 @@
 """The page cache for anonymous readers: hits, misses and invalidation (issue #6)."""
 
+import secrets
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -208,3 +211,102 @@ def test_streaming_files_pass_the_middleware_untouched(client, settings):
         "/media/badges/abzeichen.png", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
     )
     assert revalidated.status_code == 304
+
+
+# Nobody can flood the cache (issue #10): only the blog's real pages and avatars are kept.
+
+
+def _entries(prefix: str) -> list[str]:
+    """The keys of the local-memory cache that start with `prefix` (without Django's ":1:")."""
+    keys = [key.split(":", 2)[-1] for key in cache._cache]
+    return [key for key in keys if key.startswith(prefix)]
+
+
+def _random_hex(n: int) -> str:
+    return secrets.token_hex(n // 2)
+
+
+def test_random_searches_create_no_cache_entries(client, post):
+    """Searches are rendered afresh and kept nowhere; the home page still is."""
+    for _ in range(20):
+        response = _get(client, f"/?s={_random_hex(12)}")
+        assert "X-Page-Cache" not in response
+        assert "private" in response["Cache-Control"]
+    found = _get(client, "/?s=hartes")
+    assert "hartes training" in found.content.decode()
+    assert _entries("page:") == []
+    _get(client, "/")
+    assert len(_entries("page:")) == 1
+    assert _get(client, "/")["X-Page-Cache"] == "hit"
+
+
+def test_unknown_reply_links_create_no_cache_entries(client, post):
+    """?replytocom= for no comment, another post's, a held one or in odd spellings: not kept."""
+    shown = CommentFactory(post=post, status="approved", author_name="Thomas")
+    held = CommentFactory(post=post, status="pending")
+    elsewhere = CommentFactory(post=PostFactory(), status="approved")
+    url = post.get_absolute_url()
+    for query in (
+        f"replytocom={shown.pk + 1000}",
+        f"replytocom={_random_hex(6).lstrip('0') or 1}",
+        f"replytocom={held.pk}",
+        f"replytocom={elsewhere.pk}",
+        f"replytocom=0{shown.pk}",
+        f"replytocom={shown.pk}&x=1",
+        f"replytocom={shown.pk}&replytocom={shown.pk}",
+    ):
+        response = _get(client, f"{url}?{query}")
+        assert "X-Page-Cache" not in response, query
+        assert "private" in response["Cache-Control"], query
+    assert _entries("page:") == []
+
+
+def test_real_reply_links_are_cached(client, post):
+    """The reply link of an approved comment is a page of its own, kept like any other."""
+    shown = CommentFactory(post=post, status="approved", author_name="Thomas")
+    url = f"{post.get_absolute_url()}?replytocom={shown.pk}"
+    first = _get(client, url)
+    assert first["X-Page-Cache"] == "miss"
+    assert "Thomas" in first.content.decode()
+    assert _get(client, url)["X-Page-Cache"] == "hit"
+    assert len(_entries("page:")) == 1
+
+
+def test_unknown_query_strings_create_no_cache_entries(client, post):
+    """Tracking parameters, made-up keys and combinations are rendered afresh, never kept."""
+    for query in ("utm_source=x", f"{_random_hex(8)}=1", "s=&replytocom=1", "p=1", "replytocom"):
+        response = _get(client, f"{post.get_absolute_url()}?{query}")
+        assert "X-Page-Cache" not in response, query
+    assert _entries("page:") == []
+
+
+def test_ports_in_the_host_header_create_no_cache_entries(client, post):
+    """`Host: localhost:1`, `:2`, … are no more pages; the server's own port is."""
+    for port in (1, 2, 8080, 65535):
+        response = _get(client, post.get_absolute_url(), HTTP_HOST=f"localhost:{port}")
+        assert "X-Page-Cache" not in response
+    assert _entries("page:") == []
+    assert _get(client, post.get_absolute_url(), HTTP_HOST="localhost")["X-Page-Cache"] == "miss"
+    assert _get(client, post.get_absolute_url(), HTTP_HOST="localhost:80")["X-Page-Cache"] == "miss"
+    assert len(_entries("page:")) == 2
+
+
+def test_random_avatar_keys_create_no_cache_entries(client, post):
+    """Made-up avatar keys get a 404 and leave nothing in the cache."""
+    CommentFactory(post=post, status="approved")
+    for length in (24, 24, 24, 8, 64):
+        response = client.get(f"/comments/avatar/{_random_hex(length)}.png")
+        assert response.status_code == 404
+    assert _entries("comments:avatar:") == []
+
+
+@pytest.mark.parametrize("status", ["approved", "pending"])
+def test_avatars_of_comments_are_cached(client, post, status, django_assert_num_queries):
+    """A comment's avatar (a held one too: its writer sees it) is drawn once, then kept."""
+    comment = CommentFactory(post=post, status=status)
+    first = client.get(comment.avatar_url)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "image/png"
+    assert _entries("comments:avatar:") == [f"comments:avatar:{comment.avatar}"]
+    with django_assert_num_queries(0):
+        assert client.get(comment.avatar_url).content == first.content

@@ -4,6 +4,13 @@
 subprocess with its own database and media folder.
 """
 
-from tests.live.server import LiveServer, Response, Session, csrf_token, free_port
+from tests.live.server import (
+    LiveServer,
+    RedisServer,
+    Response,
+    Session,
+    csrf_token,
+    free_port,
+)
 
-__all__ = ["LiveServer", "Response", "Session", "csrf_token", "free_port"]
+__all__ = ["LiveServer", "RedisServer", "Response", "Session", "csrf_token", "free_port"]
