@@ -136,15 +136,20 @@ def notify_subscribers(reply, base_url: str) -> None:
         )
 
 
-def confirm_subscription(token: str):
-    """The subscription a confirmation token names, now confirmed; None if invalid."""
+def subscription_from_confirm_token(token: str):
+    """The subscription a confirmation token names; None if forged, expired or deleted."""
     from .models import Subscription
 
     try:
         pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         return None
-    subscription = Subscription.objects.filter(pk=pk).first()
+    return Subscription.objects.filter(pk=pk).first()
+
+
+def confirm_subscription(token: str):
+    """The subscription a confirmation token names, now confirmed; None if invalid."""
+    subscription = subscription_from_confirm_token(token)
     if subscription and not subscription.confirmed_at:
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])

@@ -8,6 +8,7 @@ list, previously approved author) and the disallowed list.
 
 import datetime
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -121,15 +122,15 @@ def _serialise(author: Author) -> None:
             )
 
 
-def _check_flood(author: Author, seconds: int) -> None:
+def _check_flood(author: Author, seconds: int) -> list[str]:
     """At most one comment per `seconds` from one IP address or e-mail address.
 
     The last comment is looked up in the database, inside the transaction that inserts
     the new one (see _serialise); a cache key taken atomically besides stops a second
-    request even before the first one's comment is written.
+    request even before the first one's comment is written. Returns the keys taken.
     """
     if not seconds:
-        return
+        return []
     since = timezone.now() - datetime.timedelta(seconds=seconds)
     who = Q()
     if author.ip_address:
@@ -138,13 +139,27 @@ def _check_flood(author: Author, seconds: int) -> None:
         who |= Q(author_email__iexact=author.email)
     keys = _flood_keys(author)
     if not keys:
-        return
+        return []
     recent = Comment.objects.filter(who, created_at__gte=since).exists()
     fresh = [cache.add(key, 1, timeout=seconds) for key in keys]
     if recent or not all(fresh):
         raise CommentRejected(
             _("You are posting comments too quickly. Slow down."), status=429, code="flood"
         )
+    return keys
+
+
+@contextmanager
+def _flood_keys_released_on_failure():
+    """Collects the flood keys a submission takes, and gives them back if nothing was
+    stored (the database failed): the commenter may send the same text again at once
+    (issue #10)."""
+    taken: list[str] = []
+    try:
+        yield taken
+    except Exception:
+        cache.delete_many(taken)
+        raise
 
 
 def decide_status(*, post, author: Author, body: str, honeypot: bool, settings) -> str:
@@ -193,12 +208,12 @@ def submit_comment(
     check_post_accepts_comments(post, user)
     # The checks and the insert in one transaction, one person at a time: two requests
     # at once cannot both pass the flood or duplicate check (issue #7).
-    with transaction.atomic():
+    with _flood_keys_released_on_failure() as flood_keys, transaction.atomic():
         if not is_privileged(user, post):
             _serialise(author)
         _check_duplicate(post, parent, author, body)
         if not is_privileged(user, post):
-            _check_flood(author, settings.flood_seconds)
+            flood_keys += _check_flood(author, settings.flood_seconds)
         status = decide_status(
             post=post, author=author, body=body, honeypot=honeypot, settings=settings
         )

@@ -13,25 +13,35 @@ import ipaddress
 import json
 import logging
 import re
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.cache import cache
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import InternalError, OperationalError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.errors import render_without_database
 from blog.http import client_ip
 from blog.models import Post
 from blog.views import password_unlocked, render_post
 
 from . import challenge, notifications, speech
-from .avatars import avatar_png
+from .avatars import identicon_png
+from .charset import KEPT_FIELDS, undecodable_fields
 from .forms import CommentForm
 from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
 from .services import Author, CommentRejected, check_post_accepts_comments, submit_comment
@@ -54,6 +64,18 @@ logger = logging.getLogger(__name__)
 CAPTCHA_COOKIE = "comment_captcha"
 CAPTCHA_SALT = "comments.captcha"
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
+# A database that takes no writes now (issue #10): a read-only file, file system or
+# PostgreSQL standby ("attempt to write a readonly database", "cannot execute INSERT in
+# a read-only transaction"), a full disk ("database or disk is full"), a lock held too
+# long, a lost connection. Errors that mean a bug (IntegrityError, DataError,
+# ProgrammingError) stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InternalError)
+RETRY_AFTER = 120
+UNSAVED = gettext_noop("Your comment could not be saved")
+NOT_UTF8 = gettext_noop(
+    "Your browser sent the form in another character encoding than UTF-8, so some letters "
+    "may have arrived wrongly. Please check your text below and send it again."
+)
 
 
 def _foreign_origin(request) -> bool:
@@ -66,14 +88,77 @@ def _foreign_origin(request) -> bool:
     return origin.netloc not in trusted
 
 
-def _error_page(request, message, status: int, post=None, body: str = ""):
-    """A clear error page that keeps what the commenter wrote."""
+def _error_page(request, message, status: int, post=None, body: str = "", *, heading=None):
+    """A clear error page that keeps what the commenter wrote.
+
+    Headed "Your comment could not be saved" unless `heading` says otherwise.
+    """
     return render(
         request,
         "comments/error.html",
-        {"message": message, "post": post, "body": body},
+        {"heading": heading or _(UNSAVED), "message": message, "post": post, "body": body},
         status=status,
     )
+
+
+def _kept_text_page(request, post_id, fields: dict, *, message, status: int, heading=None):
+    """The error page with the comment form again, filled in with `fields` (issue #10).
+
+    The commenter can copy the text or send it again (a new captcha is asked). Without
+    a post that takes comments, the text alone; and if not even reading works, the page
+    without the database (blog/errors.py).
+    """
+    context = {"heading": heading or _(UNSAVED), "message": message, "body": fields["body"]}
+    try:
+        return render(
+            request,
+            "comments/error.html",
+            {**context, **_form_again(request, post_id, fields)},
+            status=status,
+        )
+    except DATABASE_UNAVAILABLE:
+        return render_without_database(request, "comments/error.html", context, status=status)
+
+
+def _form_again(request, post_id, fields: dict) -> dict:
+    """The post and its comment form filled in with `fields`, if it takes comments."""
+    post = Post.objects.reachable_by(request.user).filter(pk=post_id).first()
+    if post is None or not password_unlocked(request, post):
+        return {"post": post}
+    try:
+        check_post_accepts_comments(post, request.user)
+    except CommentRejected:
+        return {"post": post}
+    form = CommentForm(post=post, user=request.user, initial=fields)
+    return {"post": post, **comment_section(request, post, form=form)}
+
+
+def _keeps_the_text_when_the_database_fails(view):
+    """Answer a comment the database cannot store now with 503, the form filled in again
+    and Retry-After, instead of a 500 that loses the text (issue #10)."""
+
+    @wraps(view)
+    def wrapper(request, post_id):
+        try:
+            return view(request, post_id)
+        except DATABASE_UNAVAILABLE:
+            logger.exception("A comment could not be stored")
+        fields = {name: request.POST.get(name, "") for name in KEPT_FIELDS}
+        response = _kept_text_page(
+            request,
+            post_id,
+            fields,
+            heading=_("Your comment could not be saved right now"),
+            message=_(
+                "The blog cannot store anything at the moment. Please try again in a few "
+                "minutes. Your text is below, so that nothing is lost."
+            ),
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    return wrapper
 
 
 def _rerender(request, post, form, message, status: int):
@@ -83,22 +168,27 @@ def _rerender(request, post, form, message, status: int):
 
 @csrf_exempt  # see the module docstring: CSRF is checked below, as fits the visitor
 @require_POST
+@_keeps_the_text_when_the_database_fails
 def comment_create(request, post_id):
     """Take a comment from the form on a post page.
 
     Valid: redirect to the post at #comment-N (held ones are shown to their author only).
     Invalid: the post page again with the errors and the text kept (400); refused as a
     whole: 403 (closed post, reply to a held comment), 409 (duplicate), 429 (flood);
-    too big to read: 413.
+    too big to read: 413; sent in another charset than UTF-8: 400 with the text shown
+    again; the database cannot store it now: 503 with the text (issue #10).
     """
     if _too_big(request):
         return _error_page(request, _("Your comment is too long."), 413)
+    if not request.user.is_authenticated and _foreign_origin(request):
+        return _error_page(request, _("This form may only be sent from this site."), 403)
+    fields = undecodable_fields(request)
+    if fields is not None:
+        return _kept_text_page(request, post_id, fields, message=_(NOT_UTF8), status=400)
     if request.user.is_authenticated:
         failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
         if failure is not None:
             return failure
-    elif _foreign_origin(request):
-        return _error_page(request, _("This form may only be sent from this site."), 403)
     body = request.POST.get("body", "")
     post = (
         Post.objects.reachable_by(request.user).select_related("author").filter(pk=post_id).first()
@@ -188,6 +278,8 @@ def _too_big(request) -> bool:
         request.POST  # noqa: B018  (parsed here, so that the limits are checked here)
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
         return True
+    except BadRequest:  # a form in another charset than UTF-8: see comments/charset.py
+        return False
     return False
 
 
@@ -228,12 +320,16 @@ def _remember_author(request, response, data) -> None:
 def avatar(request, key):
     """A commenter's identicon (see comments/avatars.py), cached for a long time.
 
-    Keys are what models.avatar_key makes (hex digits), and only those a comment uses
-    get a picture: any other key would only fill the cache with pictures nobody links to.
+    Keys are what models.avatar_key makes (hex digits): any other key would only fill
+    the cache with pictures nobody links to.
     """
-    png = avatar_png(key) if AVATAR_KEY.fullmatch(key) else None
-    if png is None:
+    if not AVATAR_KEY.fullmatch(key):
         raise Http404
+    cache_key = f"comments:avatar:{key}"
+    png = cache.get(cache_key)
+    if png is None:
+        png = identicon_png(key)
+        cache.set(cache_key, png, timeout=7 * 24 * 3600)
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=30 * 24 * 3600, immutable=True)
     return response
@@ -306,13 +402,35 @@ def captcha_audio(request):
     return response
 
 
+def _invalid_confirmation(request):
+    days = notifications.CONFIRM_MAX_AGE // (24 * 3600)
+    return _error_page(
+        request,
+        ngettext(
+            "Reply notifications were not switched on. A confirmation link works for "
+            "%(days)s day after the comment.",
+            "Reply notifications were not switched on. A confirmation link works for "
+            "%(days)s days after the comment.",
+            days,
+        )
+        % {"days": days},
+        400,
+        heading=_("This confirmation link is invalid or has expired"),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def subscription_confirm(request, token):
-    """Confirm reply notices: GET shows a button, POST confirms (mail scanners only GET)."""
+    """Confirm reply notices: GET shows a button, POST confirms (mail scanners only GET).
+
+    A forged, expired or dead link says so at once, under its own heading (issue #10).
+    """
+    if request.method == "GET" and notifications.subscription_from_confirm_token(token) is None:
+        return _invalid_confirmation(request)
     if request.method == "POST":
         subscription = notifications.confirm_subscription(token)
         if subscription is None:
-            return _error_page(request, _("This confirmation link is invalid or has expired."), 400)
+            return _invalid_confirmation(request)
         return render(
             request,
             "comments/subscription.html",
@@ -328,7 +446,12 @@ def unsubscribe(request, token):
     if subscription is None and request.method == "POST":
         return render(request, "comments/subscription.html", {"done": True})
     if subscription is None:
-        return _error_page(request, _("This link is invalid."), 400)
+        return _error_page(
+            request,
+            _("Nothing was changed."),
+            400,
+            heading=_("This unsubscribe link is invalid"),
+        )
     if request.method == "POST":
         subscription.delete()
         return render(request, "comments/subscription.html", {"done": True})

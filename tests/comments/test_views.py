@@ -3,8 +3,10 @@ without JavaScript uses them."""
 
 import datetime
 import zoneinfo
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import pytest
+from django.db import IntegrityError, InternalError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -707,3 +709,241 @@ def test_real_captcha_round_trip(client, post, settings):
     assert not CaptchaStore.objects.exists()
     response = send_comment(client, post, captcha=answer, body="noch einmal", ip="203.0.113.8")
     assert response.status_code == 400
+
+
+# The database cannot store, the form is not UTF-8, a dead link (issue #10)
+
+UNSAVED_NOW = "Dein Kommentar konnte gerade nicht gespeichert werden"
+UNSAVED = "Dein Kommentar konnte nicht gespeichert werden"
+
+
+def _refusing_writes(error):
+    """An execute wrapper that answers every write with `error`, as a failing database does."""
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+            raise error
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def _refusing_everything(execute, sql, params, many, context):
+    raise OperationalError("unable to open database file")
+
+
+def _filled_in(response) -> dict:
+    """The values of the comment form's fields as the page fills them in."""
+    elements = parse(response)
+    form = one(elements, "form", id_="commentform")
+    values = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in elements
+        if e.tag == "input" and form in e.parents and e.attrs.get("type") != "checkbox"
+    }
+    values.update(
+        {
+            e.attrs["name"]: "on"
+            for e in elements
+            if e.tag == "input" and form in e.parents and "checked" in e.attrs
+        }
+    )
+    values["body"] = textarea_value(response)
+    return values
+
+
+@pytest.fixture
+def read_only_sqlite(client, post):
+    """The post read once (as a commenter does), then the database refuses writes as a
+    read-only SQLite file does (PRAGMA query_only)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query_only")
+    assert client.get(post.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA query_only = ON")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA query_only = OFF")
+
+
+def test_read_only_database_is_503_with_the_form_filled_in(client, post, read_only_sqlite):
+    """A read-only database: 503 with Retry-After, a German explanation and every field kept."""
+    response = send_comment(
+        client,
+        post,
+        body=TEXT,
+        author_name="Jürgen",
+        author_email="juergen@example.net",
+        author_url="https://juergen.example",
+        notify="on",
+    )
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert one(response, "h1").clean_text == UNSAVED_NOW
+    assert one(response, "p", "form-error").clean_text == (
+        "Das Blog kann im Moment nichts speichern. Bitte versuche es in ein paar Minuten noch "
+        "einmal. Dein Text steht unten, damit nichts verloren geht."
+    )
+    fields = _filled_in(response)
+    assert fields["body"] == TEXT
+    assert (fields["author_name"], fields["author_email"], fields["author_url"]) == (
+        "Jürgen",
+        "juergen@example.net",
+        "https://juergen.example",
+    )
+    assert fields["notify"] == "on"
+    assert one(response, "form", id_="commentform").attrs["action"] == _create_url(post)
+    [back] = [a for a in select(response, "a") if a.within("section", "comment-error")][-1:]
+    assert (back.clean_text, back.attrs["href"]) == ("Zurück zum Beitrag", post.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("database or disk is full"),
+        OperationalError("attempt to write a readonly database"),
+        InternalError("cannot execute INSERT in a read-only transaction"),
+    ],
+    ids=str,
+)
+def test_a_database_that_cannot_write_keeps_the_reply(client, post, thomas, error):
+    """Full disk, read-only file, PostgreSQL standby: 503, the reply's text and target kept."""
+    client.get(post.get_absolute_url())
+    with connection.execute_wrapper(_refusing_writes(error)):
+        response = send_comment(client, post, body=TEXT, parent=str(thomas.pk))
+    assert response.status_code == 503
+    assert one(response, "h1").clean_text == UNSAVED_NOW
+    fields = _filled_in(response)
+    assert (fields["body"], fields["parent"]) == (TEXT, str(thomas.pk))
+    assert Comment.objects.get() == thomas
+
+
+def test_the_kept_form_sends_the_comment_once_the_database_is_back(client, post):
+    """What the 503 page fills in, sent again as it stands, saves the comment."""
+    client.get(post.get_absolute_url())
+    with connection.execute_wrapper(_refusing_writes(OperationalError("disk I/O error"))):
+        page = send_comment(client, post, body=TEXT, author_name="Jürgen")
+    assert page.status_code == 503
+    fields = {**_filled_in(page), "captcha": "passed"}
+    response = client.post(
+        one(page, "form", id_="commentform").attrs["action"], fields, REMOTE_ADDR="198.51.100.1"
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.body, comment.author_name) == (TEXT, "Jürgen")
+
+
+def test_a_database_that_cannot_even_read_still_keeps_the_text(client, post):
+    """Nothing readable at all: still the blog's 503 page, with the text to copy."""
+    url = _create_url(post)
+    with connection.execute_wrapper(_refusing_everything):
+        response = client.post(url, form_data(body=TEXT), REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 503
+    assert one(response, "h1").clean_text == UNSAVED_NOW
+    assert textarea_value(response, "kept-body") == TEXT
+
+
+def test_a_bug_in_a_query_is_still_a_server_error(client, post):
+    """Only a database that cannot store is a 503; an integrity error is a bug (500)."""
+    with (
+        connection.execute_wrapper(_refusing_writes(IntegrityError("NOT NULL failed"))),
+        pytest.raises(IntegrityError),
+    ):
+        send_comment(client, post)
+
+
+LATIN1_FORM = (
+    "body=Gr%F6%DFe+%FCben%2C+%22Stra%DFe%22+%E0+la+carte&author_name=J%FCrgen"
+    "&author_email=juergen%40example.net&author_url=&captcha=passed&parent="
+)
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded; charset=iso-8859-1", LATIN1_FORM.encode()),
+        ("application/x-www-form-urlencoded; charset=windows-1252", LATIN1_FORM.encode()),
+        ("application/x-www-form-urlencoded", LATIN1_FORM.encode()),
+        ("application/x-www-form-urlencoded", unquote_to_bytes(LATIN1_FORM.replace("+", " "))),
+    ],
+    ids=["latin-1 declared", "windows-1252 declared", "escaped, undeclared", "raw bytes"],
+)
+def test_a_form_in_latin1_is_400_with_the_text_readable(client, post, content_type, body):
+    """Not UTF-8: the blog's German 400 page with the fields readable, nothing saved."""
+    response = client.generic(
+        "POST", _create_url(post), body, content_type=content_type, REMOTE_ADDR="198.51.100.1"
+    )
+    assert response.status_code == 400
+    assert one(response, "h1").clean_text == UNSAVED
+    assert "Zeichenkodierung" in one(response, "p", "form-error").clean_text
+    fields = _filled_in(response)
+    assert fields["body"] == 'Größe üben, "Straße" à la carte'
+    assert (fields["author_name"], fields["author_email"]) == ("Jürgen", "juergen@example.net")
+    assert not Comment.objects.exists()
+
+
+def test_utf8_with_one_broken_byte_keeps_the_rest_readable(client, post):
+    """UTF-8 with a stray byte: its letters stay as typed, the broken byte becomes �."""
+    body = quote("Größe ist relativ").encode() + b"%FF"
+    response = client.generic(
+        "POST",
+        _create_url(post),
+        b"body=" + body + b"&author_name=Anna&author_email=anna%40example.net&captcha=passed",
+        content_type="application/x-www-form-urlencoded",
+        REMOTE_ADDR="198.51.100.1",
+    )
+    assert response.status_code == 400
+    assert _filled_in(response)["body"] == "Größe ist relativ\ufffd"
+
+
+def test_a_utf8_form_with_a_charset_is_taken(client, post):
+    """charset=UTF-8 in the Content-Type, as some browsers send it: saved as usual."""
+    response = client.generic(
+        "POST",
+        _create_url(post),
+        urlencode(form_data(body=TEXT)).encode(),
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+        REMOTE_ADDR="198.51.100.1",
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == TEXT
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("token", ["kaputt", "MQ:1tUu0Z:forged"])
+def test_an_invalid_confirmation_link_says_so_in_its_heading(client, method, token):
+    """A dead reply-notification link is not headed as if a comment had failed."""
+    url = reverse("comments:subscription_confirm", args=[token])
+    response = getattr(client, method)(url)
+    assert response.status_code == 400
+    assert one(response, "h1").clean_text == (
+        "Dieser Bestätigungslink ist ungültig oder abgelaufen"
+    )
+    assert one(response, "p", "form-error").clean_text == (
+        "Die Benachrichtigungen über Antworten wurden nicht eingeschaltet. "
+        "Ein Bestätigungslink gilt 7 Tage nach dem Kommentar."
+    )
+    assert UNSAVED not in response.content.decode()
+    assert "Speichern" not in one(response, "title").clean_text
+
+
+def test_an_invalid_unsubscribe_link_says_so_in_its_heading(client):
+    """A dead unsubscribe link has its own heading too."""
+    response = client.get(reverse("comments:unsubscribe", args=["kaputt"]))
+    assert response.status_code == 400
+    assert one(response, "h1").clean_text == "Dieser Abmeldelink ist ungültig"
+    assert UNSAVED not in response.content.decode()
+
+
+def test_other_bad_requests_get_the_blogs_400_page(client, post):
+    """A form Django cannot read elsewhere (the post password) gets the themed German 400."""
+    response = client.generic(
+        "POST",
+        reverse("blog:post_password", kwargs={"pk": post.pk}),
+        b"password=gr%F6%DFe",
+        content_type="application/x-www-form-urlencoded; charset=iso-8859-1",
+    )
+    assert response.status_code == 400
+    assert one(response, "h1").clean_text == "Diese Anfrage konnte nicht gelesen werden."
+    assert one(response, "html").attrs["lang"] == "de"
+    assert select(response, "main")
