@@ -11,6 +11,8 @@ well as can be, to show them again on its 400 page. Nothing is stored from a gue
 import codecs
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+
 from .forms import printable
 
 FORM = "application/x-www-form-urlencoded"
@@ -58,9 +60,10 @@ def _charset(name: str) -> str | None:
 
 
 def _raw_fields(body: bytes) -> dict[str, bytes]:
-    """The form's fields as bytes, the first value of each name."""
+    """The form's fields as bytes, the first value of each name (of as many fields as
+    Django would read)."""
     fields: dict[str, bytes] = {}
-    for pair in body.split(b"&"):
+    for pair in body.split(b"&", settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or -1):
         name, _equals, value = pair.partition(b"=")
         key = unquote_to_bytes(name.replace(b"+", b" ")).decode("latin-1")
         fields.setdefault(key, unquote_to_bytes(value.replace(b"+", b" ")))
