@@ -1,8 +1,9 @@
 """Image handling for uploads: only real images, no EXIF, resized variants (issue #2).
 
 An uploaded file is opened with Pillow (which refuses anything that is not an image
-and raises on decompression bombs), re-encoded without its metadata, so that camera
-GPS data is never published, and resized to the widths the theme uses in `srcset`.
+and raises on decompression bombs), re-encoded without its metadata (EXIF, XMP,
+comments, PNG text chunks), so that camera GPS data or a note to oneself is never
+published, and resized to the widths the theme uses in `srcset`.
 """
 
 import io
@@ -96,10 +97,14 @@ def _encode(image: Image.Image, fmt: str | None = None) -> CleanImage:
     if fmt is None:
         fmt = "PNG" if has_alpha else "JPEG"
     out = io.BytesIO()
+    pixels = image.convert("RGB" if fmt == "JPEG" or not has_alpha else "RGBA")
+    # Pillow writes what `info` holds back into the file: a JPEG or GIF comment would
+    # become the JPEG's COM segment. Only the pixels go on (issue #10).
+    pixels.info = {}
     if fmt == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        pixels.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     else:
-        image.convert("RGBA" if has_alpha else "RGB").save(out, "PNG", optimize=True)
+        pixels.save(out, "PNG", optimize=True)
     return CleanImage(
         out.getvalue(), ".jpg" if fmt == "JPEG" else ".png", image.width, image.height
     )

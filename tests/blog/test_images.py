@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, PngImagePlugin
 
 from blog import images
 from blog.models import Media
+from tests.conftest import SUPERUSER_PASSWORD
 from tests.factories import (
     MediaFactory,
     PostFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     image_upload,
     png_claiming,
 )
+from tests.live import LiveServer, Session, csrf_token
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +201,80 @@ def test_library_image_in_raw_html_gets_one_set_of_dimensions():
     assert 'width="1200" height="600"' in post.body_html
     assert 'alt="Der See"' in post.body_html
     assert f"{media.file.url} 1200w" in post.body_html
+
+
+# Comments and text chunks (issue #10) ------------------------------------------------------
+
+SECRET = "Notiz: Schlüssel unter der Fußmatte"
+
+
+def _with_comment(fmt: str) -> bytes:
+    """A 2000 × 1500 image carrying SECRET where its format keeps comments."""
+    out = io.BytesIO()
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", SECRET)  # tEXt (Latin-1)
+        info.add_text("Description", SECRET, zip=True)  # zTXt
+        info.add_itxt("Author", SECRET)  # iTXt
+        Image.new("RGB", (2000, 1500), "#2e86c1").save(out, "PNG", pnginfo=info)
+    elif fmt == "GIF":  # a comment extension
+        Image.new("P", (2000, 1500), 3).save(out, "GIF", comment=SECRET.encode())
+    else:  # a COM segment
+        Image.new("RGB", (2000, 1500), "#2e86c1").save(out, "JPEG", comment=SECRET.encode())
+    data = out.getvalue()
+    found = Image.open(io.BytesIO(data))
+    assert SECRET in str(found.info.get("comment", b"").decode() or found.info), fmt
+    return data
+
+
+def _assert_no_comment(raw: bytes, image: Image.Image, name: str) -> None:
+    for encoding in ("utf-8", "latin-1", "utf-16-be"):
+        assert "Fußmatte".encode(encoding) not in raw, name
+    assert b"Fu\xdfmatte" not in raw and b"Fussmatte" not in raw, name
+    assert not {"comment", "Comment", "Description", "Author"} & set(image.info), name
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "GIF", "PNG"])
+def test_comments_are_gone_from_the_stored_image_and_every_variant(fmt):
+    """A JPEG COM segment, a GIF comment and PNG text chunks are stripped like EXIF."""
+    upload = SimpleUploadedFile(f"notiz.{fmt.lower()}", _with_comment(fmt))
+    media = Media.objects.create(file=upload, alt="Notiz")
+    names = [media.file.name] + [v["name"] for v in media.variants.values()]
+    assert len(names) == 4
+    for name in names:
+        raw, image = _stored(name)
+        _assert_no_comment(raw, image, name)
+
+
+class _Here:
+    """pytest-django's live server, spoken to like a tests.live.LiveServer."""
+
+    request = LiveServer.request
+
+    def __init__(self, live_server):
+        self.port = int(live_server.url.rsplit(":", 1)[1])
+        self.host = f"127.0.0.1:{self.port}"  # as the Host header http.client sends
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "GIF", "PNG"])
+def test_an_upload_in_the_admin_serves_no_comment(transactional_db, live_server, superuser, fmt):
+    """Uploaded through the admin's form over HTTP: the image and its variants the server
+    then sends carry no trace of the comment."""
+    admin = Session(_Here(live_server))
+    admin.login("chefin", SUPERUSER_PASSWORD)
+    form = admin.get("/admin/blog/media/add/")
+    response = admin.post(
+        "/admin/blog/media/add/",
+        {"csrfmiddlewaretoken": csrf_token(form.text), "alt": "Notiz", "caption": ""},
+        files={"file": (f"notiz.{fmt.lower()}", _with_comment(fmt), f"image/{fmt.lower()}")},
+    )
+    assert response.status == 302, response.text[:2000]
+    media = Media.objects.get()
+    urls = [media.file.url] + [default_storage.url(v["name"]) for v in media.variants.values()]
+    assert len(urls) == 4
+    for url in urls:
+        served = admin.get(url)
+        assert served.status == 200, url
+        image = Image.open(io.BytesIO(served.body))
+        image.load()
+        _assert_no_comment(served.body, image, url)
