@@ -8,12 +8,12 @@ elements, no event-handler attributes, no javascript: or data: URLs.
 import html
 import re
 import threading
-import time
 
 import bleach
 import markdown
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
+from markdown.inlinepatterns import LinkInlineProcessor
 
 POST_TAGS = frozenset(
     {
@@ -56,16 +56,21 @@ MAX_NESTING = 16
 # One quote or list marker at the start of a line (possessive: no backtracking).
 _MARKER = r"[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
 # Python-Markdown is quadratic on some input: a run of unclosed "[" makes it scan the
-# rest of the text once per bracket, thousands of lines or emphasis marks rebuild the
-# text once per match. Work beyond this much CPU time (of the rendering thread) is
-# given up, and the text is shown as plain paragraphs instead. Real posts take
-# milliseconds, and some 2.5 s per megabyte of text: long ones get more time.
-POST_MARKDOWN_SECONDS = 0.3
-POST_MARKDOWN_SECONDS_PER_MB = 5.0
+# rest of the text once per bracket; thousands of code spans, emphasis marks, rules or
+# headings in one block make it copy or search the rest of the block once per match.
+# Its work is counted (see budgeted()), not timed, so that the result does not depend
+# on how busy the machine is: real Markdown costs under a hundred units per character
+# (this README, the Node.js manual, Rust's release notes), quadratic input thousands.
+# Text whose rendering would cost more than this is shown as plain paragraphs instead.
+MARKDOWN_WORK_PER_CHAR = 1000
+MARKDOWN_WORK_MIN = 1_000_000
+# Link patterns walk their text character by character in Python: a unit of their work
+# costs as much time as this many units of the others' (which search and copy in C).
+LINK_WORK_WEIGHT = 32
 
 
 class TooMuchWork(Exception):
-    """Markdown rendering ran over its time budget."""
+    """Markdown rendering ran over its work budget."""
 
 
 def nesting_limiter(depth: int) -> re.Pattern:
@@ -77,38 +82,41 @@ _DEEP_NESTING = nesting_limiter(MAX_NESTING)
 
 
 def budgeted(md: markdown.Markdown) -> markdown.Markdown:
-    """Make `md` raise TooMuchWork in its loops once `md.deadline` has passed.
+    """Make `md` count its work in `md.work` and raise TooMuchWork beyond `md.budget`.
 
-    The inline patterns and block processors are where the work happens, each call
-    short: checking the clock before each one bounds the overrun to one call.
+    The inline patterns and block processors are where the work happens: each call is
+    charged the length of the text it is handed (what it searches, and what Markdown
+    copies after an inline match), so that the overrun is at most one call.
     """
 
-    def guard(function):
-        def guarded(*args, **kwargs):
-            if time.thread_time() > md.deadline:
+    def guard(function, weight: int):
+        def guarded(node, text, *args):
+            md.work += weight * (len(text) + 1)
+            if md.work > md.budget:
                 raise TooMuchWork
-            return function(*args, **kwargs)
+            return function(node, text, *args)
 
         return guarded
 
     for pattern in md.inlinePatterns:
-        pattern.handleMatch = guard(pattern.handleMatch)
+        weight = LINK_WORK_WEIGHT if isinstance(pattern, LinkInlineProcessor) else 1
+        pattern.handleMatch = guard(pattern.handleMatch, weight)
     for processor in md.parser.blockprocessors:
-        processor.test = guard(processor.test)
-    md.deadline = float("inf")
+        processor.test = guard(processor.test, 1)
+    md.work, md.budget = 0, float("inf")
     return md
 
 
-def convert_within(md: markdown.Markdown, text: str, seconds: float) -> str | None:
-    """`text` converted by a budgeted() Markdown, or None if that takes too long or too
-    deep."""
-    md.deadline = time.thread_time() + seconds
+def convert_within(md: markdown.Markdown, text: str) -> str | None:
+    """`text` converted by a budgeted() Markdown, or None if that is too much work or
+    too deep."""
+    md.work, md.budget = 0, MARKDOWN_WORK_MIN + MARKDOWN_WORK_PER_CHAR * len(text)
     try:
         return md.reset().convert(text)
     except (TooMuchWork, RecursionError):
         return None
     finally:
-        md.deadline = float("inf")
+        md.budget = float("inf")
 
 
 def plain_paragraphs(text: str) -> str:
@@ -137,8 +145,7 @@ def _post_markdown() -> markdown.Markdown:
 def render_markdown(text: str) -> str:
     """Render an author's Markdown to sanitised HTML."""
     text = _DEEP_NESTING.sub(r"\1", (text or "").replace("\x00", ""))
-    budget = POST_MARKDOWN_SECONDS + POST_MARKDOWN_SECONDS_PER_MB * len(text) / 1e6
-    raw = convert_within(_post_markdown(), text, budget)
+    raw = convert_within(_post_markdown(), text)
     if raw is None:
         return plain_paragraphs(text)  # escaped: nothing for bleach to clean
     return sanitize_html(raw)

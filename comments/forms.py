@@ -1,6 +1,7 @@
 """The reply form: what a visitor types, a hidden parent, a honeypot and a captcha (issue #3)."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -21,6 +22,23 @@ _NO_PARENT = _("The comment you are replying to does not exist.")
 
 def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
+
+
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder the text
+# after them: a name could read as something else, or turn the text around it. The
+# bidi marks (U+200E, U+200F, U+061C) reorder nothing and are allowed (issue #10).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Letters and symbols that show nothing: the Hangul fillers and the braille blank.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether `text` shows anything: a letter, digit, punctuation mark or symbol.
+
+    Spaces, control and format characters (zero-width ones, bidi marks, soft hyphens)
+    and combining marks without a base show nothing on their own.
+    """
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK for c in text)
 
 
 class CaptchaInput(forms.TextInput):
@@ -144,6 +162,15 @@ class CommentForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(
                 self.fields["author_name"].error_messages["required"], "required"
+            )
+        if _BIDI_CONTROLS.search(name):
+            raise forms.ValidationError(
+                _("Your name must not contain characters that change the writing direction."),
+                "name_bidi",
+            )
+        if not has_visible_character(name):
+            raise forms.ValidationError(
+                _("Please enter a name with at least one visible character."), "name_invisible"
             )
         return name
 

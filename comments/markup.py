@@ -1,9 +1,12 @@
 """Comment bodies to safe HTML, once at save time (issue #3).
 
 Commenters get a small Markdown subset: paragraphs and line breaks as typed, emphasis,
-links, inline code and code blocks, quotes and lists. HTML they type is shown as text:
-Markdown's raw-HTML handling is switched off, so it escapes tags like any other text,
-and bleach removes anything Markdown produced beyond the subset (headings, images). Every link gets
+links, inline code and code blocks, quotes and lists. Out of WordPress habit they also
+type HTML: the tags WordPress allows in comments (`$allowedtags` in wp-includes/kses.php,
+WORDPRESS_TAGS below) are markup, with their allowed attributes only (issue #10). Any
+other tag they type is shown as text: Markdown's own raw-HTML handling is switched off,
+so it escapes tags like any other text, and bleach removes anything Markdown produced
+beyond the subset (headings, images) and every attribute not allowed. Every link gets
 rel="nofollow ugc noopener"; bare URLs become links, as WordPress makes them.
 """
 
@@ -14,29 +17,83 @@ from functools import partial
 import bleach
 import markdown
 from bleach.linkifier import URL_RE, Linker
+from markdown.inlinepatterns import HtmlInlineProcessor
 
 from blog.markup import budgeted, convert_within, nesting_limiter, plain_paragraphs
 
+# The HTML WordPress allows in comments, with its attributes (its del's datetime is left
+# out: a wrong date would make the page invalid HTML). acronym and strike are obsolete
+# in HTML5: they become abbr and s.
+WORDPRESS_TAGS = {
+    "a": ("href", "title"),
+    "abbr": ("title",),
+    "acronym": ("title",),
+    "b": (),
+    "blockquote": ("cite",),
+    "cite": (),
+    "code": (),
+    "del": (),
+    "em": (),
+    "i": (),
+    "q": ("cite",),
+    "s": (),
+    "strike": (),
+    "strong": (),
+}
+_OBSOLETE = {"acronym": "abbr", "strike": "s"}
 COMMENT_TAGS = frozenset(
     {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "del"}
+    | (WORDPRESS_TAGS.keys() - _OBSOLETE.keys())
 )
-COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"]}
+COMMENT_ATTRIBUTES = {
+    "a": ["href", "rel", "title"],
+    "abbr": ["title"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 REL = "nofollow ugc noopener"
 # Deeper nesting of quotes and list items than this is flattened: bounded work for
 # hostile input ("> > > …", "- - - …").
 MAX_QUOTE_DEPTH = 5
 _DEEP_QUOTE = nesting_limiter(MAX_QUOTE_DEPTH)
+# Typed tags nest this deep at most (see _WordPressTags).
+MAX_TAG_DEPTH = 16
 # bleach's sanitiser and linkifier cost some 50 µs per tag or character reference:
 # 65,000 "<" (each one "&lt;") would take seconds. Output with more of them than this,
 # far more than any real comment has, is shown as plain text instead (issue #7).
 MAX_MARKUP_TOKENS = 8000
-# CPU time for Markdown's part (see blog/markup.py); a comment takes a millisecond.
-COMMENT_MARKDOWN_SECONDS = 0.3
 # bleach's URL pattern starts with "\(*" and so is tried again at every "(" of a run:
 # "((((…" takes quadratic time. Starting only at the first "(" of a run finds the same
 # links in linear time.
 _URL_RE = re.compile(r"(?<!\()" + URL_RE.pattern, URL_RE.flags)
+# One opening or closing tag of WORDPRESS_TAGS, its attributes quoted or bare. Possessive
+# throughout: a tag that does not close is text at once, in linear time.
+_ATTRIBUTE = r"""\s++[a-zA-Z][\w:-]*+(?:\s*+=\s*+(?:"[^"<>]*+"|'[^'<>]*+'|[^\s"'<>=`]++))?+"""
+_WORDPRESS_TAG = rf"(?i)(</?({'|'.join(WORDPRESS_TAGS)})(?:{_ATTRIBUTE})*+\s*+/?>)"
+# A <blockquote> typed inside a paragraph leaves the HTML parser an empty paragraph
+# before and after it, and the line breaks of the lines it starts and ends.
+_EMPTY_AROUND_QUOTES = re.compile(
+    r"<p></p>|(?<=</blockquote>)<br>|(<blockquote[^>]*+>)<br>|<br>\n?(?=</p>|</blockquote>)"
+)
+
+
+class _WordPressTags(HtmlInlineProcessor):
+    """Keeps a typed tag WordPress allows as raw HTML (for bleach to clean); acronym
+    and strike under their HTML5 names. Opening tags beyond MAX_TAG_DEPTH unclosed
+    ones stay text: the HTML parser's work grows with the depth of each element."""
+
+    depth = 0  # opening tags minus closing ones so far; reset for each comment
+
+    def handleMatch(self, m, data):
+        closing = m.group(1).startswith("</")
+        if not closing and self.depth >= MAX_TAG_DEPTH:
+            return None, None, None
+        self.depth = max(0, self.depth + (-1 if closing else 1))
+        name = m.group(2).lower()
+        name = _OBSOLETE.get(name, name)
+        tag = data[m.start(1) : m.start(2)] + name + data[m.end(2) : m.end(1)]
+        return self.md.htmlStash.store(tag), m.start(0), m.end(0)
 
 
 def _set_rel(attrs, new=False):
@@ -65,10 +122,13 @@ def render_comment(text: str) -> str:
     """Render a comment's text to sanitised HTML; see the module docstring."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _DEEP_QUOTE.sub(r"\1", text)
-    rendered = convert_within(_markdown(), text, COMMENT_MARKDOWN_SECONDS)
+    md = _markdown()
+    md.inlinePatterns["html"].depth = 0
+    rendered = convert_within(md, text)
     if rendered is None or rendered.count("<") + rendered.count("&") > MAX_MARKUP_TOKENS:
         return plain_paragraphs(text)
-    return _linker.linkify(_clean(rendered)).strip()
+    html = _linker.linkify(_clean(rendered))
+    return _EMPTY_AROUND_QUOTES.sub(lambda m: m.group(1) or "", html).strip()
 
 
 _local = threading.local()
@@ -80,6 +140,7 @@ def _markdown() -> markdown.Markdown:
     if md is None:
         md = markdown.Markdown(extensions=["nl2br", "sane_lists"])
         md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_WordPressTags(_WORDPRESS_TAG, md), "html", 90)
+        md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, "<"]  # "\<b>" reads as typed
         _local.md = budgeted(md)
     return md

@@ -2,24 +2,29 @@
 
 WordPress keeps a comment as the commenter typed it, with the few tags it allows
 (<a>, <strong>, <em>, <code>, <blockquote> …), and breaks lines when showing it. Our
-comments are Markdown with HTML shown as text (comments/markup.py), so the tags are
-turned into their Markdown equivalents and the text is escaped where Markdown would
-otherwise read it as syntax. Line breaks keep their meaning: the comment renderer
-turns single newlines into <br> and blank lines into paragraphs, like wpautop.
+comments are Markdown, with those tags too (comments/markup.py): the tags are turned
+into their Markdown equivalents, and the text is escaped where Markdown would
+otherwise read it as syntax or as one of those tags. Line breaks keep their meaning:
+the comment renderer turns single newlines into <br> and blank lines into paragraphs,
+like wpautop.
 """
 
 import re
 from html.parser import HTMLParser
 
+from comments.markup import WORDPRESS_TAGS
+
 _SPECIAL = re.compile(r"([\\`*_\[\]])")
+_TAG = re.compile(rf"<(?=/?(?:{'|'.join(WORDPRESS_TAGS)})[\s/>])", re.IGNORECASE)
 _LINE_START = re.compile(r"^([ \t]*)([#>+-])(?=\s|$)", re.M)
 _NUMBERED = re.compile(r"^([ \t]*\d+)\.(?=\s|$)", re.M)
 _BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _escape(text: str) -> str:
-    """Text Markdown must not read as syntax: emphasis, links, headings, quotes, lists."""
-    text = _SPECIAL.sub(r"\\\1", text)
+    """Text Markdown must not read as syntax: emphasis, links, headings, quotes, lists,
+    and the HTML tags comments may contain (which WordPress showed as text here)."""
+    text = _TAG.sub(r"\\<", _SPECIAL.sub(r"\\\1", text))
     text = _LINE_START.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\\.", text)
 

@@ -1,10 +1,27 @@
 """Markdown to sanitised HTML (blog/markup.py): hostile input loses everything active."""
 
+import itertools
+import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
-from blog.markup import POST_ATTRIBUTES, POST_TAGS, derive_excerpt, plain_text, render_markdown
+from blog.markup import (
+    MARKDOWN_WORK_MIN,
+    MARKDOWN_WORK_PER_CHAR,
+    POST_ATTRIBUTES,
+    POST_TAGS,
+    _post_markdown,
+    derive_excerpt,
+    plain_paragraphs,
+    plain_text,
+    render_markdown,
+)
+from comments.markup import _markdown as comment_markdown
+from comments.markup import render_comment
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 class _Elements(HTMLParser):
@@ -153,3 +170,40 @@ def test_derive_excerpt_stops_at_the_word_limit():
     """derive_excerpt keeps the first words and appends an ellipsis."""
     assert derive_excerpt("<p>eins zwei drei vier</p>", words=2) == "eins zwei …"
     assert derive_excerpt("<p>eins zwei</p>", words=2) == "eins zwei"
+
+
+# Bounded work, counted and not timed (issue #10) ----------------------------------------
+
+
+def test_rendering_does_not_depend_on_the_clock(monkeypatch):
+    """A long post and a long comment render the same on a machine so busy that every
+    clock reading is a second later than the one before."""
+    post, comment = README.read_text(), README.read_text()[:20000]
+    expected = render_markdown(post), render_comment(comment)
+    assert "<h2" in expected[0] and "<pre><code" in expected[0]  # Markdown, not plain text
+    assert "<code>" in expected[1]
+    ticks = itertools.count()
+    for clock in ("monotonic", "perf_counter", "process_time", "thread_time", "time"):
+        monkeypatch.setattr(time, clock, lambda: float(next(ticks)))
+    assert (render_markdown(post), render_comment(comment)) == expected
+
+
+def test_real_markdown_costs_a_fraction_of_the_budget():
+    """The README costs under a tenth of what a text of its length may cost."""
+    text = README.read_text()
+    render_markdown(text)
+    assert _post_markdown().work < MARKDOWN_WORK_PER_CHAR * len(text) / 10
+    render_comment(text[:60000])
+    assert comment_markdown().work < MARKDOWN_WORK_PER_CHAR * min(len(text), 60000) / 10
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_comment])
+def test_65000_backticks_are_cut_after_bounded_work(render):
+    """Each code span made Markdown copy the rest of the paragraph (some 2·10⁹
+    characters for this text): the work stops at the budget and the text is shown
+    as it was typed."""
+    text = "`a" * 32500
+    assert render(text) == plain_paragraphs(text)
+    markdown = _post_markdown() if render is render_markdown else comment_markdown()
+    assert MARKDOWN_WORK_PER_CHAR * len(text) < markdown.work
+    assert markdown.work < MARKDOWN_WORK_MIN + 1.01 * MARKDOWN_WORK_PER_CHAR * len(text)

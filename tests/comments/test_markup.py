@@ -1,11 +1,21 @@
 """Comment bodies to safe HTML (comments/markup.py) and how they look on the post page."""
 
-import pytest
+import re
 
-from comments.markup import render_comment
+import pytest
+from playwright.sync_api import expect
+
+from comments.markup import (
+    COMMENT_ATTRIBUTES,
+    COMMENT_TAGS,
+    MAX_TAG_DEPTH,
+    WORDPRESS_TAGS,
+    render_comment,
+)
 from comments.models import Comment
-from tests.comments.helpers import one, parse, select, send_comment
-from tests.factories import CommentFactory
+from tests.comments.helpers import nesting_problems, one, parse, select, send_comment
+from tests.factories import CommentFactory, PostFactory
+from wordpress.comment_text import comment_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -23,9 +33,12 @@ HOSTILE = [
 
 def _assert_harmless(html: str):
     for element in parse(html):
-        assert element.tag in {"p", "br", "em", "strong", "a", "code", "pre", "blockquote"}
-        assert not [name for name in element.attrs if name.startswith("on")]
-        assert not element.attrs.get("href", "").lower().startswith("javascript")
+        assert element.tag in COMMENT_TAGS, element.tag
+        for name in element.attrs:
+            assert name in COMMENT_ATTRIBUTES.get(element.tag, ()), (element.tag, name)
+        for name in ("href", "cite"):
+            url = re.sub(r"[\x00-\x20]+", "", element.attrs.get(name, "")).lower()
+            assert url == "" or url.startswith(("https:", "http:", "mailto:")), url
     assert "<script" not in html
     assert "<img" not in html
     assert "<iframe" not in html
@@ -76,6 +89,154 @@ def test_typed_html_is_shown_as_text():
     assert one(html, "p").text == "<script>alert(1)</script>"
 
 
+# HTML typed out of WordPress habit (issue #10) -----------------------------------------
+
+# Each tag WordPress allows, as a commenter types it, and what the page shows.
+TYPED_TAGS = {
+    "a": ('<a href="https://example.org/lauf" title="Mein Lauf">', "a"),
+    "abbr": ('<abbr title="Hypertext Markup Language">', "abbr"),
+    "acronym": ('<acronym title="Deutsche Bahn">', "abbr"),
+    "b": ("<b>", "b"),
+    "blockquote": ('<blockquote cite="https://example.org/quelle">', "blockquote"),
+    "cite": ("<cite>", "cite"),
+    "code": ("<code>", "code"),
+    "del": ("<del>", "del"),
+    "em": ("<em>", "em"),
+    "i": ("<i>", "i"),
+    "q": ('<q cite="https://example.org/zitat">', "q"),
+    "s": ("<s>", "s"),
+    "strike": ("<strike>", "s"),
+    "strong": ("<strong>", "strong"),
+}
+
+# Scripts tried inside the allowed tags: each must come out inert.
+XSS_IN_ALLOWED_TAGS = [
+    '<a href="javascript:alert(1)">klick</a>',
+    '<a href="JaVaScRiPt:alert(1)">klick</a>',
+    '<a href="&#106;avascript:alert(1)">klick</a>',
+    '<a href="java\tscript:alert(1)">klick</a>',
+    '<a href=" javascript:alert(1)">klick</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">klick</a>',
+    '<a href="vbscript:msgbox(1)">klick</a>',
+    '<a href="https://example.org/" onclick="alert(1)" style="color:red" target="_blank">x</a>',
+    "<a href=https://example.org/ title=`x`onmouseover=alert(1)>x</a>",
+    '<a title="&quot;><script>alert(1)</script>">x</a>',
+    '<a href="https://example.org/"<script>alert(1)</script>',
+    '<q cite="javascript:alert(1)">zitat</q>',
+    '<blockquote cite="javascript:alert(1)">zitat</blockquote>',
+    '<abbr title="x" onmouseover="alert(1)">a</abbr>',
+    '<b style="background:url(javascript:alert(1))">fett</b>',
+    "<b onmouseover=alert(1)>fett</b>",
+    "<strong/onmouseover=alert(1)>fett</strong>",
+    "<i\nonclick=alert(1)>kursiv</i>",
+    "<code onfocus=alert(1) autofocus tabindex=1>x</code>",
+    "<b <script>alert(1)</script>>",
+    "<em><script>alert(1)</script></em>",
+    "<cite><img src=x onerror=alert(1)></cite>",
+    "<blockquote><svg onload=alert(1)></blockquote>",
+    '<a href="https://example.org/"><iframe src="https://evil.example/"></iframe></a>',
+    "<del><style>*{display:none}</style></del>",
+    '<q cite="https://example.org/" onmouseover="alert(1)">q</q>',
+]
+
+
+@pytest.mark.parametrize("tag", TYPED_TAGS)
+def test_each_html_tag_wordpress_allows_renders(tag):
+    """A tag WordPress allows in comments is markup here too, with its allowed attributes."""
+    opening, shown = TYPED_TAGS[tag]
+    html = render_comment(f"Vorher {opening}Inhalt</{tag}> nachher")
+    element = one(html, shown)
+    assert element.text == "Inhalt"
+    typed = dict(re.findall(r'(\w+)="([^"]*)"', opening))
+    expected = typed | ({"rel": "nofollow ugc noopener"} if tag == "a" else {})
+    assert element.attrs == expected
+    assert " ".join(re.sub(r"<[^>]*>", "", html).split()) == "Vorher Inhalt nachher"
+
+
+@pytest.mark.parametrize("text", XSS_IN_ALLOWED_TAGS)
+def test_scripts_inside_the_allowed_tags_stay_harmless(text):
+    """Handlers, styles and script URLs in the allowed tags are dropped, other tags are text."""
+    _assert_harmless(render_comment(text))
+
+
+def test_other_tags_stay_text_next_to_the_allowed_ones():
+    """<b> is markup, <div> and <script> read as typed, and tags in code spans stay text."""
+    html = render_comment("<b>fett</b> <div>block</div> `<i>code</i>` <script>x</script>")
+    assert one(html, "b").text == "fett"
+    assert not select(html, "div") and not select(html, "i") and not select(html, "script")
+    assert one(html, "code").text == "<i>code</i>"
+    assert "<div>block</div>" in one(html, "p").text
+    assert "<script>x</script>" in one(html, "p").text
+
+
+def test_markdown_and_html_mix():
+    """**fett** and <i>kursiv</i> in one comment, a Markdown link inside <blockquote>."""
+    html = render_comment(
+        "**fett** und <i>kursiv</i>\n\n<blockquote>[hier](https://example.org/)</blockquote>"
+    )
+    assert one(html, "strong").text == "fett"
+    assert one(html, "i").text == "kursiv"
+    link = one(html, "a")
+    assert link.within("blockquote")
+    assert link.attrs == {"href": "https://example.org/", "rel": "nofollow ugc noopener"}
+
+
+def test_a_typed_blockquote_leaves_no_empty_paragraphs():
+    """<blockquote> typed on its own lines, as in WordPress: a quote and a paragraph after it."""
+    html = render_comment("<blockquote>\nDu hast recht.\nGanz sicher.\n</blockquote>\nDanke!")
+    assert "<p></p>" not in html
+    quote = one(html, "blockquote")
+    assert quote.clean_text == "Du hast recht. Ganz sicher."
+    assert len(select(html, "br")) == 1
+    assert html.endswith("</blockquote>\nDanke!")
+
+
+def test_unclosed_tags_are_closed():
+    """An unclosed <b> ends with the comment: the page after it is not bold."""
+    html = render_comment("<b>fett <i>und kursiv")
+    assert html == "<p><b>fett <i>und kursiv</i></b></p>"
+    assert not nesting_problems(html)
+
+
+def test_deeply_nested_tags_stay_text_beyond_the_limit():
+    """Opening tags beyond MAX_TAG_DEPTH unclosed ones are shown as typed."""
+    html = render_comment("<b>" * 100 + "tief")
+    assert len(select(html, "b")) == MAX_TAG_DEPTH
+    assert html.count("&lt;b&gt;") == 100 - MAX_TAG_DEPTH
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tag", TYPED_TAGS)
+def test_each_allowed_tag_shows_on_the_post_page(client, post, tag):
+    """The comment sent through the form shows the tag on the post page, and nothing else."""
+    opening, shown = TYPED_TAGS[tag]
+    body = f"Siehe {opening}hier</{tag}>, und <script>alert(1)</script>"
+    assert send_comment(client, post, body=body).status_code == 302
+    comment = Comment.objects.get()
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    page = client.get(post.get_absolute_url())
+    elements = parse(page)
+    content = one(elements, "div", "comment-content")
+    inside = [e for e in elements if content in e.parents]
+    assert [e.tag for e in inside] == ["p", shown]
+    assert inside[1].text == "hier"
+    assert content.clean_text == "Siehe hier, und <script>alert(1)</script>"
+    assert b"<script>alert(1)" not in page.content
+
+
+@pytest.mark.django_db
+def test_the_form_says_which_formatting_works(client, post):
+    """One line under the form names Markdown and every HTML tag with its attributes."""
+    page = client.get(post.get_absolute_url())
+    hint = one(page, "p", "form-allowed-tags")
+    assert hint.clean_text.startswith(
+        "Du kannst Markdown oder diese HTML-Tags und -Attribute verwenden: <a href"
+    )
+    listed = re.findall(r'<(\w+)((?: \w+="")*)>', hint.text)
+    assert {tag: tuple(re.findall(r"(\w+)=", attrs)) for tag, attrs in listed} == WORDPRESS_TAGS
+
+
 def test_headings_and_images_are_not_in_the_subset():
     """Markdown beyond the subset produces no heading and no image."""
     assert not select(render_comment("# Überschrift"), "h1")
@@ -123,3 +284,49 @@ def test_emoji_and_umlauts_survive_the_round_trip(client, post):
     page = client.get(post.get_absolute_url())
     assert one(page, "div", "comment-content").clean_text == body
     assert one(page, "b", "fn").text == "Jörg Müßig"
+
+
+@pytest.mark.browser
+def test_html_typed_in_the_form_shows_bold_text_and_a_nofollow_link(
+    browser, transactional_db, live_server
+):
+    """In Chromium: a comment with <b> and <a href> sent through the real form shows bold
+    text and a link with rel="nofollow ugc", and the form says that HTML works."""
+    post = PostFactory(title="hartes training")
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.goto(live_server.url + post.get_absolute_url())
+    expect(page.locator("#form-allowed-tags")).to_contain_text(
+        "Du kannst Markdown oder diese HTML-Tags und -Attribute verwenden: <a href"
+    )
+    page.locator("#id_body").fill(
+        'Das ist <b>wirklich gut</b>, siehe <a href="https://example.org/lauf">meinen Lauf</a>.'
+    )
+    page.locator("#id_author_name").fill("Leserin")
+    page.locator("#id_author_email").fill("leserin@example.org")
+    page.locator("#id_captcha").fill("PASSED")
+    page.locator("#submit").click()
+
+    comment = Comment.objects.get()
+    shown = page.locator(f"#comment-{comment.pk} .comment-content")
+    expect(shown).to_have_text("Das ist wirklich gut, siehe meinen Lauf.")
+    bold = shown.locator("b")
+    expect(bold).to_have_text("wirklich gut")
+    assert int(bold.evaluate("b => getComputedStyle(b).fontWeight")) >= 600
+    link = shown.get_by_role("link", name="meinen Lauf")
+    expect(link).to_have_attribute("href", "https://example.org/lauf")
+    assert {"nofollow", "ugc"} <= set(link.get_attribute("rel").split())
+    context.close()
+
+
+def test_a_tag_escaped_with_a_backslash_reads_as_typed():
+    """\\<b> shows "<b>": how imported WordPress comments keep a tag they showed as text."""
+    assert render_comment(r"Schreib \<b>fett\</b>") == "<p>Schreib &lt;b&gt;fett&lt;/b&gt;</p>"
+
+
+def test_an_imported_comment_shows_a_tag_as_text_where_wordpress_did():
+    """WordPress showed "&lt;b&gt;" as "<b>": after the import it still reads so, while
+    the tags WordPress rendered stay markup."""
+    html = render_comment(comment_markdown("Schreib &lt;b&gt;fett&lt;/b&gt; oder <b>so</b>"))
+    assert one(html, "p").text == "Schreib <b>fett</b> oder so"
+    assert one(html, "strong").text == "so"

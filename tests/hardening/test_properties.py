@@ -72,6 +72,23 @@ PIECES = [
     "<!--",
     "-->",
     "<![CDATA[",
+    # The HTML WordPress allows in comments (comments.markup.WORDPRESS_TAGS), typed.
+    "<b>",
+    "</b>",
+    "<i>",
+    "<a href=",
+    '<a href="',
+    '<a href="https://example.org/" title="',
+    "</a>",
+    "<blockquote>",
+    "</blockquote>",
+    '<blockquote cite="',
+    '<q cite="',
+    "<abbr title=",
+    "<acronym>",
+    "<strike>",
+    "<code>",
+    " onmouseover=",
     "\x00",
     "\x0b",
     "\x1b",
@@ -104,7 +121,7 @@ class _Checker(HTMLParser):
             allowed = name in self.attributes.get(tag, ()) or (tag, name) == ("a", "rel")
             if name.startswith("on") or not allowed:
                 self.problems.append(f"<{tag} {name}=…>")
-            if name in ("href", "src") and value:
+            if name in ("href", "src", "cite") and value:
                 bare = re.sub(r"[\x00-\x20]", "", html.unescape(value))
                 scheme = urlsplit(bare).scheme.lower() if ":" in bare.split("/")[0] else ""
                 if scheme and scheme not in SAFE_SCHEMES:
