@@ -255,7 +255,6 @@ def assert_one_accepted(results, bodies):
 
 
 def test_one_comment_per_ip_address_across_workers(server):
-    start = time.monotonic()
     bodies = [f"Kommentar Nummer {i}, Ü ß 😀" for i in range(CONCURRENT)]
     results = at_once(
         CONCURRENT,
@@ -268,7 +267,6 @@ def test_one_comment_per_ip_address_across_workers(server):
     )
     assert status == 429 and FLOOD_MESSAGE in page
     assert server.errors() == ""
-    assert time.monotonic() - start < 30
 
 
 def test_one_comment_per_email_address_across_workers(server):
@@ -327,7 +325,6 @@ def login(server, password: str, *, ip: str, cookie: str, token: str):
 
 
 def test_admin_login_is_locked_after_five_failures_across_workers(server):
-    start = time.monotonic()
     cookie, token = login_form(server)
     ip = "203.0.113.77"
     # Six wrong passwords at once, one connection each: spread over the three workers.
@@ -344,7 +341,6 @@ def test_admin_login_is_locked_after_five_failures_across_workers(server):
     status, headers, _page = login(server, PASSWORD, ip="203.0.113.78", cookie=cookie, token=token)
     assert status == 302 and headers["Location"] == "/admin/"
     assert server.errors() == ""
-    assert time.monotonic() - start < 30
 
 
 def test_admin_login_failures_one_by_one_across_workers(server):
