@@ -11,6 +11,7 @@ import threading
 
 import bleach
 import markdown
+from bleach import html5lib_shim
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from markdown.inlinepatterns import LinkInlineProcessor
@@ -151,9 +152,43 @@ def render_markdown(text: str) -> str:
     return sanitize_html(raw)
 
 
+class _TreeWalker(html5lib_shim.getTreeWalker("etree")):
+    """The walker bleach reads its parse tree with, without html5lib's quadratic step:
+    leaving an element's children, it looked the element up among its siblings with
+    list.index (and list.count), so that a post of thousands of paragraphs with a link
+    or emphasis each, or a table of thousands of rows, took seconds to clean. Here each
+    element's place is looked up in a map made once per parent."""
+
+    def __init__(self, tree):
+        super().__init__(tree)
+        self._places = {}
+
+    def getParentNode(self, node):  # noqa: N802 (html5lib's name)
+        if not isinstance(node, tuple):
+            return None
+        element, key, parents, flag = node
+        if flag == "text":
+            return (element, key, parents, None) if parents else element
+        parent = parents.pop()
+        if not parents:
+            return parent
+        siblings = parents[-1]
+        places = self._places.get(id(siblings))
+        if places is None:
+            places = self._places[id(siblings)] = {id(e): i for i, e in enumerate(siblings)}
+        return parent, places[id(parent)], parents, None
+
+
+def clean_html(raw: str, **options) -> str:
+    """bleach.clean(raw, **options), in time linear in the number of elements."""
+    cleaner = bleach.Cleaner(**options)  # one per call: a Cleaner is not thread-safe
+    cleaner.walker = _TreeWalker
+    return cleaner.clean(raw)
+
+
 def sanitize_html(raw: str) -> str:
     """Clean HTML we did not write ourselves down to the post allow-list."""
-    cleaned = bleach.clean(
+    cleaned = clean_html(
         raw,
         tags=POST_TAGS,
         attributes=POST_ATTRIBUTES,

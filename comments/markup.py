@@ -14,12 +14,17 @@ import re
 import threading
 from functools import partial
 
-import bleach
 import markdown
 from bleach.linkifier import URL_RE, Linker
 from markdown.inlinepatterns import HtmlInlineProcessor
 
-from blog.markup import budgeted, convert_within, nesting_limiter, plain_paragraphs
+from blog.markup import (
+    budgeted,
+    clean_html,
+    convert_within,
+    nesting_limiter,
+    plain_paragraphs,
+)
 
 # The HTML WordPress allows in comments, with its attributes (its del's datetime is left
 # out: a wrong date would make the page invalid HTML). acronym and strike are obsolete
@@ -109,7 +114,7 @@ def _set_rel(attrs, new=False):
 # No skip_tags: bleach 6 escapes the text of skipped elements a second time.
 _linker = Linker(callbacks=[_set_rel], parse_email=False, url_re=_URL_RE)
 _clean = partial(
-    bleach.clean,
+    clean_html,
     tags=COMMENT_TAGS,
     attributes=COMMENT_ATTRIBUTES,
     protocols=PROTOCOLS,
