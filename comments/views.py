@@ -17,7 +17,6 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
@@ -40,7 +39,7 @@ from blog.models import Post
 from blog.views import password_unlocked, render_post
 
 from . import challenge, notifications, speech
-from .avatars import identicon_png
+from .avatars import avatar_png
 from .charset import KEPT_FIELDS, undecodable_fields
 from .forms import CommentForm
 from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
@@ -320,16 +319,12 @@ def _remember_author(request, response, data) -> None:
 def avatar(request, key):
     """A commenter's identicon (see comments/avatars.py), cached for a long time.
 
-    Keys are what models.avatar_key makes (hex digits): any other key would only fill
-    the cache with pictures nobody links to.
+    Keys are what models.avatar_key makes (hex digits), and only those a comment uses
+    get a picture: any other key would only fill the cache with pictures nobody links to.
     """
-    if not AVATAR_KEY.fullmatch(key):
-        raise Http404
-    cache_key = f"comments:avatar:{key}"
-    png = cache.get(cache_key)
+    png = avatar_png(key) if AVATAR_KEY.fullmatch(key) else None
     if png is None:
-        png = identicon_png(key)
-        cache.set(cache_key, png, timeout=7 * 24 * 3600)
+        raise Http404
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=30 * 24 * 3600, immutable=True)
     return response
