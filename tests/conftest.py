@@ -1,11 +1,38 @@
 """Shared fixtures: a clean cache per test, static files without a manifest, Chromium."""
 
 import shutil
+import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories import PostFactory, UserFactory
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server's threads, handing Django one request at a time.
+
+    With the in-memory SQLite test database, Django shares one connection between the
+    live server's threads. A query that calls one of Django's Python functions in SQLite
+    (date archives do) holds the connection's mutex and needs the GIL, while a second
+    thread holds the GIL and waits for that mutex: the browser tests hung for good when
+    Chromium loaded a page and the captcha picture at once. Production servers give each
+    thread or worker its own connection, so this concerns the test server only.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 @pytest.fixture(autouse=True)
