@@ -565,12 +565,3 @@ class Media(models.Model):
         alt = self.alt.replace("]", "")
         title = f' "{self.caption}"' if self.caption else ""
         return f"![{alt}]({self.file.url}{title})"
-
-
-class ContentVersion(models.Model):
-    """The content version as the database keeps it: one row (blog/contentversion.py)."""
-
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.value)

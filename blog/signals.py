@@ -8,8 +8,9 @@ leaves every cached page in place.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from core.contentversion import bump_content_version
+
 from .models import Category, FooterLink, Page, Post, SiteSettings, Tag
-from .site import bump_content_version
 
 ALWAYS_PUBLIC = (Category, Tag, FooterLink, SiteSettings)
 

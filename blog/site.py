@@ -8,16 +8,14 @@ due does not, so everything cached from this data lives no longer than until the
 
 import time
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from .contentversion import bump_content_version, content_version
-from .models import Category, FooterLink, Page, Post, SiteSettings, Tag, public_q
+from core.contentversion import content_version, versioned
 
-__all__ = ["bump_content_version", "content_version", "get_site_data"]
+from .models import Category, FooterLink, Page, Post, SiteSettings, Tag, public_q
 
 MAX_AGE = 300
 TAG_CLOUD_SIZE = 40
@@ -129,13 +127,18 @@ def get_site_data() -> dict:
     built afresh, under a new `version` (which keys the sidebar fragment).
     """
     now = timezone.now()
-    version = content_version()
-    key = f"blog:site-data:{version}"
-    data = cache.get(key)
-    due = data and data["_next_scheduled"] and data["_next_scheduled"] <= now
-    if data is None or due:
+
+    def build():
         data = build_site_data()
-        data["version"] = f"{version}-{time.time_ns()}"
-        cache.set(key, data, timeout=max_age(data["_next_scheduled"], now))
-    data["_max_age"] = max_age(data["_next_scheduled"], now)
+        data["version"] = f"{content_version()}-{time.time_ns()}"
+        return data
+
+    def due(data) -> bool:
+        return bool(data["_next_scheduled"] and data["_next_scheduled"] <= now)
+
+    def lifetime(data) -> int:
+        return max_age(data["_next_scheduled"], now)
+
+    data = versioned("blog:site-data", build, lifetime, stale=due)
+    data["_max_age"] = lifetime(data)
     return data

@@ -1,7 +1,7 @@
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from blog.site import content_version, get_site_data
+from blog.site import get_site_data
+from core.contentversion import versioned
 
 from .models import Comment
 
@@ -9,19 +9,17 @@ RECENT_COMMENTS = 5
 
 
 def _recent_comments() -> list[dict]:
-    key = f"comments:recent:{content_version()}"
-    items = cache.get(key)
-    if items is None:
-        items = [
+    def build():
+        return [
             {"name": c.author_name, "post_title": c.post.title, "url": c.get_absolute_url()}
             for c in Comment.objects.visible()
             .on_public_posts()
             .select_related("post")
             .order_by("-created_at", "-id")[:RECENT_COMMENTS]
         ]
-        # Comments on a scheduled post join the list when it is due.
-        cache.set(key, items, timeout=get_site_data()["_max_age"])
-    return items
+
+    # Comments on a scheduled post join the list when it is due.
+    return versioned("comments:recent", build, lambda _items: get_site_data()["_max_age"])
 
 
 def recent_comments(request):

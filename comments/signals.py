@@ -7,7 +7,7 @@ approved. A new held comment, or spam moving to the trash, leaves the cache alon
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from blog.site import bump_content_version
+from core.contentversion import bump_content_version
 
 from .models import Comment, DiscussionSettings
 

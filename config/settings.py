@@ -69,6 +69,11 @@ SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The blog's address as readers reach it, for absolute links in e-mails: BLOG_SITE_URL,
+# else the first trusted origin, else the development server.
+SITE_URL = (
+    os.environ.get("BLOG_SITE_URL") or next(iter(CSRF_TRUSTED_ORIGINS), "http://localhost:8000")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "config.apps.BlogAdminConfig",
@@ -82,6 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "captcha",
     "axes",
+    # The platform under the apps (caching, middlewares, backups); imports none of them.
+    "core",
     "blog",
     "comments",
     "wordpress",
@@ -180,8 +187,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis going away makes the site run uncached, not fail (config/cache.py).
-            "BACKEND": "config.cache.ResilientRedisCache",
+            # Redis going away makes the site run uncached, not fail (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "blog"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
@@ -311,7 +318,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BLOG_LOGIN_COOLOFF_MINUT
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "blog.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_VERBOSE = False
 
 # The captcha read aloud for commenters who cannot see it (comments/speech.py): Debian's

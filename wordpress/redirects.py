@@ -13,8 +13,8 @@ from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from blog.http import parse_id
 from blog.models import Category, Post, Tag
+from core.http import parse_id
 
 from .models import ImportedObject, Redirect
 

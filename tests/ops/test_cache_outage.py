@@ -1,4 +1,4 @@
-"""Redis going away does not take the site down (issue #7, config/cache.py).
+"""Redis going away does not take the site down (issue #7, core/cache.py).
 
 The cache is pointed at a closed port: pages must still render (uncached), comments
 must still post, the admin must still open. With the real Redis on 127.0.0.1:6379
@@ -17,10 +17,10 @@ from django.test import Client
 from django.test.utils import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from blog import contentversion
-from blog.models import ContentVersion
 from comments.models import Comment
-from config.cache import ResilientRedisCache
+from core import contentversion
+from core.cache import ResilientRedisCache
+from core.models import ContentVersion
 from tests.comments.helpers import send_comment
 from tests.factories import CommentFactory
 
@@ -34,7 +34,7 @@ def _caches(location: str, prefix: str) -> dict:
     """CACHES as config/settings.py builds them for REDIS_URL=location."""
     return {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
@@ -95,13 +95,13 @@ def test_settings_use_the_resilient_backend_for_redis_url():
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout
-    assert out.split() == ["config.cache.ResilientRedisCache", "0.5"]
+    assert out.split() == ["core.cache.ResilientRedisCache", "0.5"]
 
 
 def test_pages_are_served_uncached(redis_gone, post, caplog):
     CommentFactory(post=post, body="schon da")
     client = Client()
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         for _ in range(2):
             for url in ("/", post.get_absolute_url(), "/feed/", "/comments/feed/", "/sitemap.xml"):
                 response = client.get(url)
@@ -161,7 +161,7 @@ def test_every_operation_behaves_as_a_miss():
 
 def test_outage_is_warned_once_while_retries_fail(caplog):
     backend = ResilientRedisCache(CLOSED_PORT, {"OPTIONS": {"RETRY_AFTER": 0}})
-    with caplog.at_level(logging.DEBUG, logger="config.cache"):
+    with caplog.at_level(logging.DEBUG, logger="core.cache"):
         for _ in range(3):
             assert backend.get("k") is None
     levels = [r.levelno for r in caplog.records if "unreachable" in r.getMessage()]
@@ -193,7 +193,7 @@ def test_real_redis_comes_back(real_redis, caplog, monkeypatch):
     def broken(*args, **kwargs):
         raise RedisConnectionError("simulated outage")
 
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         monkeypatch.setattr(type(client), "get", broken)
         assert backend.get("k") is None
         monkeypatch.undo()
@@ -210,7 +210,7 @@ def test_real_redis_comes_back(real_redis, caplog, monkeypatch):
     backend.delete("k")
 
 
-# A bump while Redis is unreachable (issue #10, item 4; blog/contentversion.py) --------
+# A bump while Redis is unreachable (issue #10, item 4; core/contentversion.py) --------
 
 
 def _break_redis(monkeypatch):

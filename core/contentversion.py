@@ -2,6 +2,7 @@
 
 Any change readers can see bumps it (blog/signals.py, comments/signals.py), so that
 every cached page, fragment and page-frame datum is looked up under a new key.
+`versioned(key, build, timeout)` is the one way to keep a value under it.
 
 With the per-process local-memory cache it is the modification stamp of a small file
 (settings.CONTENT_VERSION_FILE), which every process on the machine sees.
@@ -36,6 +37,23 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "blog:content-version"
 # How old the database stamp a process uses may be, in seconds.
 CHECK_INTERVAL = 1.0
+
+
+def versioned(key, build, timeout=3600, *, stale=None):
+    """The value cached under `key` for the current content version, else `build()` kept.
+
+    `timeout` is seconds, or a function of the value built giving them. A key
+    of None caches nothing. `stale(value)` may reject a value still in the cache (e.g.
+    the page-frame data once a scheduled post is due).
+    """
+    if key is None:
+        return build()
+    full_key = f"{key}:{content_version()}"
+    value = cache.get(full_key)
+    if value is None or (stale is not None and stale(value)):
+        value = build()
+        cache.set(full_key, value, timeout=timeout(value) if callable(timeout) else timeout)
+    return value
 
 
 def content_version() -> str:

@@ -1,6 +1,6 @@
 """Consistent backups of the running site and their restore (issue #7).
 
-`python manage.py backup OUT` and `python manage.py restore IN` (blog/management/commands).
+`python manage.py backup OUT` and `python manage.py restore IN` (core/management/commands).
 
 SQLite: SQLite's online backup API copies the database in one step inside a read
 transaction, so the copy is the database as of one instant, while gunicorn workers go
@@ -223,7 +223,7 @@ def _forget_cached_pages() -> None:
     """Cached pages and settings describe the database before the restore."""
     from django.core.cache import cache
 
-    from .site import bump_content_version
+    from .contentversion import bump_content_version
 
     cache.clear()
     bump_content_version()

@@ -1,4 +1,4 @@
-"""`python manage.py backup OUT`: a consistent snapshot of the database (blog/backup.py).
+"""`python manage.py backup OUT`: a consistent snapshot of the database (core/backup.py).
 
 SQLite through its online backup API, PostgreSQL through pg_dump (custom format); safe
 while the site takes writes. Prints the rows of the main tables in the snapshot.
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from blog import backup
+from core import backup
 
 
 class Command(BaseCommand):

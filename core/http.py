@@ -1,4 +1,4 @@
-"""Request helpers shared by the apps."""
+"""Request helpers shared by the apps: the client address and ids from query strings."""
 
 import ipaddress
 

@@ -1,4 +1,4 @@
-"""`python manage.py restore IN`: bring back a backup made by `backup` (blog/backup.py).
+"""`python manage.py restore IN`: bring back a backup made by `backup` (core/backup.py).
 
 Replaces the whole database with the snapshot; asks first unless --noinput is given.
 Cached pages are dropped afterwards. Prints the rows of the main tables after the restore.
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog import backup
+from core import backup
 
 
 class Command(BaseCommand):
