@@ -9,6 +9,7 @@ import re
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,7 @@ class LatestPostsFeed(Feed):
         return get_site_data()["tagline"]
 
     def link(self, obj=None):
-        return "/"
+        return reverse("blog:post_list")
 
     def posts(self, obj):
         return Post.objects.listed_for(None).for_feed()

@@ -100,6 +100,12 @@ def public_q(prefix: str = "") -> Q:
     return published_q(prefix) & ~Q(**{f"{prefix}visibility": Post.Visibility.PRIVATE})
 
 
+def indexable_q(prefix: str = "") -> Q:
+    """Published and public, neither private nor password-protected: what every reader
+    and search engine may read in full (post__ for relations)."""
+    return published_q(prefix) & Q(**{f"{prefix}visibility": Post.Visibility.PUBLIC})
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts whose status is published and whose publish date has come."""
@@ -113,6 +119,10 @@ class PostQuerySet(models.QuerySet):
         if user and user.is_staff:
             return self.published()
         return self.filter(public_q())
+
+    def indexable(self):
+        """Posts everybody may read in full: published and public."""
+        return self.filter(indexable_q())
 
     def reachable_by(self, user):
         """Posts a reader may open: staff see drafts and scheduled posts too."""
@@ -234,23 +244,24 @@ class Post(models.Model):
         key = (self.published_at, self.slug)
         cached = self.__dict__.get("_url")
         if cached is None or cached[0] != key:
-            local = timezone.localtime(self.published_at)
-            url = reverse(
-                "blog:post_detail",
-                kwargs={
-                    "year": local.year,
-                    "month": local.month,
-                    "day": local.day,
-                    "slug": self.slug,
-                },
-            )
+            url = reverse("blog:post_detail", kwargs=self.url_kwargs())
             cached = self.__dict__["_url"] = (key, url)
         return cached[1]
+
+    def url_kwargs(self) -> dict:
+        """The day and slug in the post's address, for reversing it and its feed's."""
+        local = timezone.localtime(self.published_at)
+        return {"year": local.year, "month": local.month, "day": local.day, "slug": self.slug}
 
     @property
     def is_published(self) -> bool:
         """Agrees with Post.objects.published()."""
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_indexable(self) -> bool:
+        """Agrees with Post.objects.indexable(): published and public."""
+        return self.is_published and self.visibility == self.Visibility.PUBLIC
 
     def refresh_terms(self) -> None:
         """Store the categories and tags as shown, after they or their names changed."""

@@ -42,7 +42,7 @@ def ranked_ids(queryset, query: str, *, protected_bodies: bool = False) -> list[
     for pk, text, published_at, visibility in rows:
         # search_text is the title, a newline, then the text (Post.save).
         title, _, body = text.partition("\n")
-        if visibility == "password" and not protected_bodies:
+        if visibility == queryset.model.Visibility.PASSWORD and not protected_bodies:
             if not all(w in title for w in words):
                 continue
             body = ""

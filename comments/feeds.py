@@ -6,6 +6,7 @@ carries the name only).
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,11 @@ from .models import Comment
 FEED_SIZE = 20
 
 
+def post_feed_url(post) -> str:
+    """The address of a post's comment feed."""
+    return reverse("comments:post_feed", kwargs=post.url_kwargs())
+
+
 class LatestCommentsFeed(Feed):
     feed_type = SafeRssFeed
 
@@ -25,7 +31,7 @@ class LatestCommentsFeed(Feed):
         return _("Comments for %s") % get_site_data()["title"]
 
     def link(self, obj=None):
-        return "/"
+        return reverse("blog:post_list")
 
     def description(self, obj=None):
         return get_site_data()["tagline"]

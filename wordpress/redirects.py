@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog.models import Category, Post, Tag
+from comments.feeds import post_feed_url
 from core.http import parse_id
 
 from .models import ImportedObject, Redirect
@@ -72,7 +73,7 @@ def _content_url(request, wp_id: str, feed: bool = False) -> str:
     row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
     url = _visible_url(request, row)
     if url and feed and row.kind == Kind.POST:
-        return url + "feed/"
+        return post_feed_url(row.post)
     return url
 
 

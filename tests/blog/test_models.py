@@ -104,6 +104,22 @@ def test_is_published_agrees_with_published_queryset(status, offset, expected):
     assert Post.objects.published().filter(pk=post.pk).exists() is expected
 
 
+@pytest.mark.parametrize("visibility", Post.Visibility.values)
+@pytest.mark.parametrize("status", Post.Status.values)
+@pytest.mark.parametrize("offset", [datetime.timedelta(days=-1), datetime.timedelta(days=1)])
+def test_is_indexable_agrees_with_indexable_queryset(status, visibility, offset):
+    """post.is_indexable and Post.objects.indexable() agree: published, due and public."""
+    post = PostFactory(
+        status=status,
+        visibility=visibility,
+        password="geheim" if visibility == Post.Visibility.PASSWORD else "",
+        published_at=timezone.now() + offset,
+    )
+    expected = post.is_published and visibility == Post.Visibility.PUBLIC
+    assert post.is_indexable is expected
+    assert Post.objects.indexable().filter(pk=post.pk).exists() is expected
+
+
 def test_private_posts_are_listed_for_staff_only():
     """listed_for hides private posts from anonymous readers and shows them to staff."""
     public = PostFactory(title="öffentlich")
