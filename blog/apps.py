@@ -7,4 +7,10 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
+        from core import pagecache
+
         from . import signals  # noqa: F401
+        from .site import page_lifetime
+
+        # Pages show the published posts: none is kept past the next scheduled one.
+        pagecache.limit_lifetime(page_lifetime)

@@ -142,3 +142,9 @@ def get_site_data() -> dict:
     data = versioned("blog:site-data", build, lifetime, stale=due)
     data["_max_age"] = lifetime(data)
     return data
+
+
+def page_lifetime() -> int:
+    """How long a page stored now may be kept (core/pagecache.py): until the next
+    scheduled post is due, at most MAX_AGE."""
+    return get_site_data()["_max_age"]

@@ -7,4 +7,10 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from core import pagecache
+
         from . import signals  # noqa: F401
+        from .pagecache import is_reply_link
+
+        # A reply link is a page of its own (the form set to answer that comment).
+        pagecache.store_query(is_reply_link)

@@ -95,18 +95,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Whole pages for anonymous readers (blog/pagecache.py): first, so that a hit
+    # Whole pages for anonymous readers (core/pagecache.py): first, so that a hit
     # skips everything else and is stored with all the headers below it.
-    "blog.pagecache.AnonymousPageCacheMiddleware",
-    # Content-Security-Policy (blog/security.py), inside the page cache so that
+    "core.pagecache.AnonymousPageCacheMiddleware",
+    # Content-Security-Policy (core/security.py), inside the page cache so that
     # cached pages carry it too.
-    "blog.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # NUL characters out of paths, query strings and headers (issue #7).
-    "blog.middleware.NulCharacterMiddleware",
+    "core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content and 304 answers, for cached pages too (issue #6).
-    "blog.middleware.ConditionalGetMiddleware",
+    "core.middleware.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,7 +205,7 @@ else:
         "BLOG_CONTENT_VERSION_FILE", str(BASE_DIR / ".content-version")
     )
 
-# The page cache for anonymous readers (blog/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
+# The page cache for anonymous readers (core/pagecache.py); BLOG_PAGE_CACHE=0 turns it off.
 BLOG_PAGE_CACHE = env_bool("BLOG_PAGE_CACHE", True)
 # Cached fragments that are the same for every reader: sidebar, the empty comment form,
 # the rendered comment thread. BLOG_FRAGMENT_CACHE=0 turns them off.

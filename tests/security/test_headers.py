@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from blog.security import ContentSecurityPolicyMiddleware, build_policy
 from comments.models import Comment
+from core.security import ContentSecurityPolicyMiddleware, build_policy
 from tests.conftest import SUPERUSER_PASSWORD
 from tests.factories import CommentFactory, MediaFactory, PostFactory
 
@@ -68,8 +68,8 @@ def test_a_cached_page_keeps_the_policy(client, commented_post):
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second["Content-Security-Policy"] == POLICY
     middleware = django_settings.MIDDLEWARE
-    assert middleware.index("blog.security.ContentSecurityPolicyMiddleware") == 1
-    assert middleware[0] == "blog.pagecache.AnonymousPageCacheMiddleware"
+    assert middleware.index("core.security.ContentSecurityPolicyMiddleware") == 1
+    assert middleware[0] == "core.pagecache.AnonymousPageCacheMiddleware"
 
 
 def test_the_policy_allows_no_inline_script_plugins_or_framing():

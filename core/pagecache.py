@@ -1,10 +1,11 @@
 """Whole-page cache for anonymous readers, invalidated by the content version (issue #6).
 
-A page is stored under the current content version (blog/site.py), the language and
-the full path. Any change readers can see bumps the version (blog/signals.py,
-comments/signals.py), so that the next request renders afresh: a stale page is never
-served after, say, a comment was approved, while saving a draft changes nothing.
-Entries also expire when the next scheduled post is due.
+A page is stored under the current content version (core/contentversion.py), the
+language and the full path. Any change readers can see bumps the version
+(blog/signals.py, comments/signals.py), so that the next request renders afresh: a
+stale page is never served after, say, a comment was approved, while saving a draft
+changes nothing. Entries live at most DEFAULT_TIMEOUT seconds, or less as the apps say
+(`limit_lifetime`: the blog, until its next scheduled post is due).
 
 The middleware stands first in MIDDLEWARE: it stores the response as the reader got
 it (security headers, ETag and all) and answers a hit, or a 304 for a matching
@@ -18,14 +19,16 @@ without cookies are stored.
 Nobody can make the cache hold more than the blog's real pages (issue #10): every
 distinct URL would otherwise be another entry, and a flood of made-up ones would push
 the real pages out (or, with Redis, fill its memory). So only these are stored: a path
-without a query string, or with exactly `?replytocom=N` for an approved comment of that
-very post (the reply links the pages carry), asked for under the server's own port.
-Searches (`?s=`), tracking parameters and every other query string are rendered afresh
-and marked private. Languages and host names are bounded by LANGUAGES and ALLOWED_HOSTS.
+without a query string, or with one an app vouches for (`store_query`: the comments'
+`?replytocom=N` of an approved comment of that very post), asked for under the
+server's own port. Searches (`?s=`), tracking parameters and every other query string
+are rendered afresh and marked private. Languages and host names are bounded by
+LANGUAGES and ALLOWED_HOSTS.
+
+core imports no app: the apps plug in through the two hooks, from their AppConfig.ready.
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,12 +37,34 @@ from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from .site import content_version, get_site_data
+from .contentversion import content_version
 
 PERSONAL_COOKIES = ("comment_pending", "comment_author", "postpass_")
-# The one query string stored: a reply link, as comments/render.py writes it.
-REPLY_QUERY = re.compile(r"replytocom=([1-9][0-9]{0,17})")
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
+# The longest an entry is kept, in seconds, when no app asks for less.
+DEFAULT_TIMEOUT = 300
+
+_lifetime_limits = []
+_query_checks = []
+
+
+def limit_lifetime(function):
+    """Register `function()`: the most seconds a page stored now may be kept."""
+    if function not in _lifetime_limits:
+        _lifetime_limits.append(function)
+    return function
+
+
+def store_query(function):
+    """Register `function(request)`: True if the page at this URL with its query string
+    is a page of its own, worth storing (called only for a 200 with a query string)."""
+    if function not in _query_checks:
+        _query_checks.append(function)
+    return function
+
+
+def _lifetime() -> int:
+    return min([DEFAULT_TIMEOUT, *(limit() for limit in _lifetime_limits)])
 
 
 def _is_personal(request) -> bool:
@@ -48,25 +73,18 @@ def _is_personal(request) -> bool:
     return any(name.startswith(PERSONAL_COOKIES) for name in request.COOKIES)
 
 
-def _is_stored_kind(request) -> bool:
-    """Whether this URL may have an entry: no query or a reply link, the server's own port."""
-    query = request.META.get("QUERY_STRING", "")
-    if query and not REPLY_QUERY.fullmatch(query):
-        return False
+def _is_own_port(request) -> bool:
+    """Whether the URL names the server's own port (or none)."""
     # "Host: example.org:1", ":2", … all pass ALLOWED_HOSTS, each a key of its own.
     _domain, port = split_domain_port(request.get_host())
     return not port or port == str(request.get_port())
 
 
-def _names_a_real_reply(request) -> bool:
-    """False for `?replytocom=N` unless N is an approved comment of the post at this path."""
-    match = REPLY_QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
-    if match is None:
+def _is_stored_query(request) -> bool:
+    """No query string, or one an app vouches for (`store_query`)."""
+    if not request.META.get("QUERY_STRING", ""):
         return True
-    from comments.models import Comment
-
-    comment = Comment.objects.visible().select_related("post").filter(pk=match[1]).first()
-    return comment is not None and comment.post.get_absolute_url() == request.path
+    return any(check(request) for check in _query_checks)
 
 
 def _mark_private(response):
@@ -103,7 +121,10 @@ class AnonymousPageCacheMiddleware:
             or request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
         ):
             return self.get_response(request)
-        if _is_personal(request) or not _is_stored_kind(request):
+        if _is_personal(request) or not _is_own_port(request):
+            return _mark_private(self.get_response(request))
+        has_query = bool(request.META.get("QUERY_STRING", ""))
+        if has_query and not _query_checks:
             return _mark_private(self.get_response(request))
         key = _cache_key(request)
         cached = cache.get(key)
@@ -124,10 +145,12 @@ class AnonymousPageCacheMiddleware:
             and len(response.content) <= MAX_ENTRY_BYTES
             and "private" not in response.get("Cache-Control", "")
         ):
-            if not _names_a_real_reply(request):
+            if not _is_stored_query(request):
                 return _mark_private(response)
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
             patch_vary_headers(response, ["Cookie", "Accept-Language"])
             response["X-Page-Cache"] = "miss"
-            cache.set(key, response, timeout=get_site_data()["_max_age"])
+            cache.set(key, response, timeout=_lifetime())
+        elif has_query:
+            return _mark_private(response)
         return response
