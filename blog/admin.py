@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from core.admin import SingletonAdmin
 
 from .images import ImageUploadField
 from .markup import render_markdown
@@ -212,15 +214,5 @@ class MediaAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(SingletonAdmin):
     """One row: the list goes straight to its form."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        obj = SiteSettings.load()
-        return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[obj.pk]))

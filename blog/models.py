@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SingletonModel, single_row
+
 from . import images
 from .markup import derive_excerpt, plain_text, render_markdown
 from .slugs import unique_slug
@@ -414,7 +416,7 @@ class Page(models.Model):
                 child.save()
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingletonModel):
     """The blog's settings: one row, edited in the admin."""
 
     title = models.CharField(_("blog title"), max_length=200, default="Mein Blog")
@@ -444,7 +446,7 @@ class SiteSettings(models.Model):
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row"),
+            single_row("site_settings_single_row"),
             models.CheckConstraint(
                 condition=Q(posts_per_page__gte=1) & Q(posts_per_page__lte=100),
                 name="site_settings_posts_per_page_range",
@@ -453,15 +455,6 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return str(_("Site settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "SiteSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class FooterLink(models.Model):
