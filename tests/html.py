@@ -111,3 +111,8 @@ def one(source, tag: str, cls: str | None = None, **attrs) -> Element:
     found = select(source, tag, cls, **attrs)
     assert len(found) == 1, f"expected one <{tag} class={cls} {attrs}>, found {len(found)}"
     return found[0]
+
+
+def post_titles(source) -> list[str]:
+    """Titles of the post summaries in a list, in order."""
+    return [e.clean_text for e in select(source, "h2", "entry-title")]

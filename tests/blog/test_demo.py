@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains
 
 import blog
 from blog.models import Category, FooterLink, Page, Post, SiteSettings, Tag
-from tests.blog.dom import select
+from tests.html import select
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from blog.models import Post
-from tests.blog.dom import select
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, UserFactory
+from tests.html import select
 
 pytestmark = pytest.mark.django_db
 

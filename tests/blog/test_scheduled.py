@@ -13,9 +13,8 @@ import pytest
 from django.utils import timezone
 
 from blog import site
-from tests.blog.dom import post_titles
 from tests.factories import PostFactory
-from tests.html import select
+from tests.html import post_titles, select
 
 LEAD = 6.0  # seconds between scheduling the post and its time
 

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from blog.models import Post
-from tests.blog.dom import post_titles, select
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, TagFactory
+from tests.html import post_titles, select
 
 pytestmark = pytest.mark.django_db
 

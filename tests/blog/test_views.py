@@ -13,8 +13,8 @@ from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from blog.models import FooterLink, Page, Post, SiteSettings
-from tests.blog.dom import post_titles, select
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.html import post_titles, select
 
 pytestmark = pytest.mark.django_db
 

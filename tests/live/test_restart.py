@@ -12,8 +12,7 @@ import sys
 
 import pytest
 
-from tests.blog.dom import post_titles
-from tests.html import select
+from tests.html import post_titles, select
 from tests.live import LiveServer
 from tests.live.server import BASE_DIR
 

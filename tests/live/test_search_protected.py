@@ -6,8 +6,8 @@ import urllib.request
 import pytest
 
 from blog.models import Post
-from tests.blog.dom import post_titles
 from tests.factories import PostFactory
+from tests.html import post_titles
 
 SECRET = "zitronenfalter"
 EXCERPT = "nur für freunde: treffpunkt am alten bahnhof"
