@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest
+.PHONY: install run test test-fast check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit-test loop: no browser, no servers of their own, nothing slow; stops at the
+# first failure.
+test-fast: install
+	$(PY) -m pytest -m "not browser and not ops and not slow" -x -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -34,6 +34,21 @@ class _OneRequestAtATimeServer(ThreadedWSGIServer):
 
 LiveServerThread.server_class = _OneRequestAtATimeServer
 
+# Tests that start processes of their own, by where they live (see pyproject's markers).
+_OPS = ("tests/live/", "tests/ops/", "tests/hardening/test_rate_limits.py")
+_SLOW = ("tests/live/test_validity.py", "tests/hardening/test_properties.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests `ops` and `slow` by file, so that `make test-fast` can leave them out."""
+    root = str(config.rootpath) + "/"
+    for item in items:
+        path = str(item.path).removeprefix(root)
+        if path.startswith(_OPS):
+            item.add_marker(pytest.mark.ops)
+        if path.startswith(_SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
