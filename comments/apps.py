@@ -11,6 +11,9 @@ class CommentsConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .pagecache import is_reply_link
+        from .views import CAPTCHA_COOKIE
 
         # A reply link is a page of its own (the form set to answer that comment).
         pagecache.store_query(is_reply_link)
+        # The captcha's key lives in its cookie so that the page stays the same for all.
+        pagecache.allow_cookie(CAPTCHA_COOKIE)

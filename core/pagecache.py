@@ -11,10 +11,17 @@ The middleware stands first in MIDDLEWARE: it stores the response as the reader 
 it (security headers, ETag and all) and answers a hit, or a 304 for a matching
 If-None-Match, without running any other middleware.
 
-Who never gets a cached page: logged-in users (a session cookie), commenters with a
-held comment or remembered details (their page differs), readers who unlocked a
-password-protected post, and any request other than GET/HEAD. Only 200 responses
-without cookies are stored.
+Who gets cached pages is decided by an allow-list of cookies that change nothing on a
+page: the CSRF and language cookies (their names from settings) and those the apps
+name (`allow_cookie`: the comments' captcha cookie, which keeps the captcha's key out
+of the page). A request with any other cookie (a session, a held comment, remembered
+commenter details, an unlocked password-protected post, or a cookie nobody here knows)
+is neither served from the cache nor stored; so is any request other than GET/HEAD.
+
+Views decide themselves what must not be shared: a response with a Cache-Control
+header of its own (never_cache, cache_control(private=True), or a lifetime the view
+chose, such as the avatars' month) is passed on as it is and never stored. Only 200
+responses without cookies are stored.
 
 Nobody can make the cache hold more than the blog's real pages (issue #10): every
 distinct URL would otherwise be another entry, and a flood of made-up ones would push
@@ -25,7 +32,7 @@ server's own port. Searches (`?s=`), tracking parameters and every other query s
 are rendered afresh and marked private. Languages and host names are bounded by
 LANGUAGES and ALLOWED_HOSTS.
 
-core imports no app: the apps plug in through the two hooks, from their AppConfig.ready.
+core imports no app: the apps plug in through these hooks, from their AppConfig.ready.
 """
 
 import hashlib
@@ -39,13 +46,19 @@ from django.utils.translation import get_language_from_request
 
 from .contentversion import content_version
 
-PERSONAL_COOKIES = ("comment_pending", "comment_author", "postpass_")
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
 # The longest an entry is kept, in seconds, when no app asks for less.
 DEFAULT_TIMEOUT = 300
 
 _lifetime_limits = []
 _query_checks = []
+_harmless_cookies = set()
+
+
+def allow_cookie(name: str) -> None:
+    """Register a cookie that changes nothing on any page (the page cache still serves
+    and stores pages for readers who send it)."""
+    _harmless_cookies.add(name)
 
 
 def limit_lifetime(function):
@@ -68,9 +81,9 @@ def _lifetime() -> int:
 
 
 def _is_personal(request) -> bool:
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return True
-    return any(name.startswith(PERSONAL_COOKIES) for name in request.COOKIES)
+    """Whether the request carries a cookie not known to change nothing on a page."""
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, *_harmless_cookies}
+    return any(name not in harmless for name in request.COOKIES)
 
 
 def _is_own_port(request) -> bool:
@@ -115,11 +128,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            not settings.BLOG_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
-        ):
+        if not settings.BLOG_PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if _is_personal(request) or not _is_own_port(request):
             return _mark_private(self.get_response(request))
@@ -143,7 +152,8 @@ class AnonymousPageCacheMiddleware:
             and not response.cookies
             and not response.streaming
             and len(response.content) <= MAX_ENTRY_BYTES
-            and "private" not in response.get("Cache-Control", "")
+            # The view's own say (private, no-store, its own lifetime) stands.
+            and "Cache-Control" not in response
         ):
             if not _is_stored_query(request):
                 return _mark_private(response)

@@ -195,7 +195,6 @@ def test_fragments_follow_changes_with_the_page_cache_off(client, post, settings
 
 def test_streaming_files_pass_the_middleware_untouched(client, settings):
     """A file under /media/ (a streaming FileResponse) is served whole, never stored or hashed."""
-    settings.PAGE_CACHE_EXCLUDED_PREFIXES = ()  # through the page cache's storing path too
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
     (settings.MEDIA_ROOT / "badges").mkdir(parents=True)
     (settings.MEDIA_ROOT / "badges" / "abzeichen.png").write_bytes(png)
@@ -310,3 +309,62 @@ def test_avatars_of_comments_are_cached(client, post, status, django_assert_num_
     assert _entries("comments:avatar:") == [f"comments:avatar:{comment.avatar}"]
     with django_assert_num_queries(0):
         assert client.get(comment.avatar_url).content == first.content
+
+
+# Who shares cached pages (issue #11): an allow-list of harmless cookies, over HTTP.
+
+
+def _fetch(base: str, path: str, cookie: str = "") -> tuple[int, str, str]:
+    """Status, X-Page-Cache and Cache-Control of a GET with this Cookie header."""
+    import urllib.request
+
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 (live server)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (live server)
+        return (
+            response.status,
+            response.headers.get("X-Page-Cache", ""),
+            response.headers.get("Cache-Control", ""),
+        )
+
+
+@pytest.mark.parametrize("cookie", ["comment_draft=1", "wp-settings-1=x", "_ga=GA1.1.1"])
+def test_unknown_cookies_get_fresh_pages_over_http(cookie, transactional_db, live_server, post):
+    """A reader with a cookie the blog does not know neither gets nor fills the shared copy."""
+    url = post.get_absolute_url()
+    status, state, control = _fetch(live_server.url, url, cookie)
+    assert (status, state) == (200, "")
+    assert "private" in control
+    assert _entries("page:") == []
+    assert _fetch(live_server.url, url)[1] == "miss"
+    assert _fetch(live_server.url, url, cookie)[1] == ""
+
+
+def test_harmless_cookies_share_cached_pages_over_http(transactional_db, live_server, post):
+    """The CSRF, language and captcha cookies still get the page from the cache."""
+    url = post.get_absolute_url()
+    assert _fetch(live_server.url, url)[1] == "miss"
+    for cookie in ("csrftoken=" + "a" * 32, "django_language=de", "comment_captcha=x"):
+        assert _fetch(live_server.url, url, cookie)[1] == "hit", cookie
+    assert (
+        _fetch(live_server.url, url, "csrftoken=" + "a" * 32 + "; django_language=de")[1] == "hit"
+    )
+
+
+def test_reply_notification_pages_are_never_stored(client, post):
+    """The confirmation and unsubscribe pages of one reader's link say private themselves."""
+    from comments.models import Subscription
+    from comments.notifications import confirm_token, unsubscribe_token
+
+    comment = CommentFactory(post=post, status="approved")
+    subscription = Subscription.objects.create(comment=comment, email="leser@example.org")
+    for path in (
+        reverse("comments:subscription_confirm", args=[confirm_token(subscription)]),
+        reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)]),
+        "/comments/unsubscribe/x/",
+    ):
+        for _ in range(2):
+            response = client.get(path)
+            assert "X-Page-Cache" not in response, path
+            assert "private" in response["Cache-Control"], path
+    assert _entries("page:") == []
