@@ -19,9 +19,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import SingletonAdmin
+
 from . import privacy, services
+from .forms import ReplyForm
 from .models import Comment, DiscussionSettings, Subscription
-from .services import CommentRejected
 
 # As WordPress's EMPTY_TRASH_DAYS.
 TRASH_DAYS = 30
@@ -47,15 +49,6 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
-        max_length=65525,
-        error_messages={"required": _("Please type your comment text.")},
-    )
-
-
 class PrivacyForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the commenter"))
     remove_text = forms.BooleanField(
@@ -71,10 +64,6 @@ def _confirmed_for(request, email: str) -> bool:
     address on the confirmation page asks again instead of erasing another person.
     """
     return request.POST.get("confirm", "").strip().casefold() == email.casefold()
-
-
-def _base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
 
 
 @admin.register(Comment)
@@ -179,7 +168,7 @@ class CommentAdmin(admin.ModelAdmin):
         count = 0
         for comment in queryset.select_related("post"):
             if comment.status != status:
-                services.set_status(comment, status, base_url=_base_url(request))
+                services.set_status(comment, status)
                 count += 1
         self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
 
@@ -213,7 +202,7 @@ class CommentAdmin(admin.ModelAdmin):
         for comment in queryset.filter(
             status__in=[Comment.Status.SPAM, Comment.Status.TRASH]
         ).select_related("post"):
-            services.restore_comment(comment, base_url=_base_url(request))
+            services.restore_comment(comment)
             count += 1
         self.message_user(request, _("%(count)s comment(s) restored.") % {"count": count})
 
@@ -288,22 +277,17 @@ class CommentAdmin(admin.ModelAdmin):
         parent = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
         if not self.has_change_permission(request, parent):
             raise PermissionDenied
-        form = ReplyForm(request.POST or None)
+        form = ReplyForm(request.POST or None, parent=parent)
         if request.method == "POST" and form.is_valid():
-            try:
-                reply = services.reply_as_author(
-                    parent=parent,
-                    user=request.user,
-                    body=form.cleaned_data["body"],
-                    base_url=_base_url(request),
-                )
-            except CommentRejected as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(request, _("Your reply was published."), messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:comments_comment_change", args=[reply.pk])
-                )
+            reply = services.reply_as_author(
+                parent=parent, user=request.user, body=form.cleaned_data["body"]
+            )
+            self.message_user(request, _("Your reply was published."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[reply.pk]))
+        if form.non_field_errors():  # past the thread depth: said once, the text kept
+            for error in form.non_field_errors():
+                self.message_user(request, error, messages.ERROR)
+            form = ReplyForm(initial={"body": request.POST.get("body", "")}, parent=parent)
         return TemplateResponse(
             request,
             "admin/comments/comment/reply.html",
@@ -331,7 +315,7 @@ class CommentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         status, question = self.MODERATION_ACTIONS[action]
         if request.method == "POST":
-            services.set_status(comment, status, base_url=_base_url(request))
+            services.set_status(comment, status)
             self.message_user(
                 request,
                 _("The comment is now: %s") % comment.get_status_display(),
@@ -442,7 +426,7 @@ class DiscussionSettingsForm(forms.ModelForm):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(SingletonAdmin):
     """One row, "Diskussion": the list goes straight to its form."""
 
     form = DiscussionSettingsForm
@@ -460,16 +444,6 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Email me whenever"), {"fields": ["notify_author"]}),
         (_("Privacy"), {"fields": ["ip_retention_days"]}),
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        obj, _created = DiscussionSettings.objects.get_or_create(pk=1)
-        return HttpResponseRedirect(reverse("admin:comments_discussionsettings_change", args=[1]))
 
 
 @admin.register(Subscription)

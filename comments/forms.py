@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import challenge
-from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
+from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment, DiscussionSettings
+from .services import Author
 
 CAPTCHA_TEST_ANSWER = "passed"
 # Control characters but tab and line breaks, and lone surrogates: invisible, and no
@@ -22,6 +23,16 @@ _NO_PARENT = _("The comment you are replying to does not exist.")
 
 def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
+
+
+def check_depth(parent: Comment, max_depth: int) -> None:
+    """Refuse a reply under `parent` when it would be nested deeper than `max_depth`."""
+    if parent.depth >= max_depth:
+        raise forms.ValidationError(
+            _("Replies cannot be nested deeper than %(depth)s levels."),
+            code="parent_too_deep",
+            params={"depth": max_depth},
+        )
 
 
 # Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder the text
@@ -52,7 +63,12 @@ class CaptchaInput(forms.TextInput):
 
 
 class CommentForm(forms.ModelForm):
-    """A comment on `post`; `user` decides whether name, e-mail and captcha are asked."""
+    """A comment on `post`; `user` decides whether name, e-mail and captcha are asked.
+
+    It checks what was typed, the parent included (it exists, is approved, belongs to
+    the post, is above the depth limit); comments.services decides about the post's
+    state and moderation, and saves.
+    """
 
     parent = forms.IntegerField(
         required=False,
@@ -129,12 +145,12 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, post, user=None, captcha_key: str = "", max_depth: int = 5, **kw):
+    def __init__(self, *args, post, user=None, captcha_key: str = "", max_depth=None, **kw):
         super().__init__(*args, **kw)
         self.post = post
         self.user = user
         self.captcha_key = captcha_key
-        self.max_depth = max_depth
+        self.max_depth = max_depth or DiscussionSettings.load().thread_depth
         self.parent_comment = None
         if user is not None and user.is_authenticated:
             for name in ("author_name", "author_email", "author_url", "captcha", "remember"):
@@ -197,12 +213,7 @@ class CommentForm(forms.ModelForm):
                 _("Sorry, replies to unapproved comments are not allowed."),
                 code="parent_unapproved",
             )
-        if parent.depth >= self.max_depth:
-            raise forms.ValidationError(
-                _("Replies cannot be nested deeper than %(depth)s levels."),
-                code="parent_too_deep",
-                params={"depth": self.max_depth},
-            )
+        check_depth(parent, self.max_depth)
         self.parent_comment = parent
         return parent.pk
 
@@ -235,3 +246,53 @@ class CommentForm(forms.ModelForm):
         for error in self.errors.as_data().get("parent", []):
             return error.code
         return None
+
+    @property
+    def misses_required(self) -> bool:
+        """Whether a required field was left empty."""
+        return any(
+            error.code == "required"
+            for errors in self.errors.as_data().values()
+            for error in errors
+        )
+
+    def author(self, *, ip_address: str | None, user_agent: str) -> Author:
+        """Who writes: what was typed, or the logged-in user's account."""
+        data = self.cleaned_data
+        user = self.user if self.user is not None and self.user.is_authenticated else None
+        if user is None:
+            return Author(
+                name=data["author_name"],
+                email=data["author_email"],
+                url=data.get("author_url", ""),
+                ip_address=ip_address,
+                user_agent=user_agent,
+            )
+        # An account's name and address may exceed the comment limits: cut the name, and
+        # leave out an address that does not fit rather than store a broken one.
+        return Author(
+            name=(user.get_full_name() or user.get_username())[:NAME_MAX],
+            email=user.email if len(user.email) <= EMAIL_MAX else "",
+            user=user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+
+
+class ReplyForm(forms.Form):
+    """The post author's reply from the admin, under `parent`."""
+
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        max_length=BODY_MAX,
+        error_messages={"required": _("Please type your comment text.")},
+    )
+
+    def __init__(self, *args, parent: Comment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+
+    def clean(self):
+        check_depth(self.parent, DiscussionSettings.load().thread_depth)
+        return super().clean()

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Post
+from blog.models import Post, indexable_q
+from core.models import SingletonModel, single_row
 
 from .markup import render_comment
 
@@ -45,10 +46,8 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def on_public_posts(self):
-        """Comments on posts every reader may see (for feeds and the sidebar)."""
-        from blog.models import public_q
-
-        return self.filter(public_q("post__")).exclude(post__visibility=Post.Visibility.PASSWORD)
+        """Comments on posts every reader may read in full (for feeds and the sidebar)."""
+        return self.filter(indexable_q("post__"))
 
 
 class Comment(models.Model):
@@ -98,6 +97,10 @@ class Comment(models.Model):
     avatar = models.CharField(max_length=24, editable=False, blank=True)
     # Set once subscribers of the parent were told about this reply.
     replies_notified = models.BooleanField(default=False, editable=False)
+    # The ID an imported comment had in the old blog when that ID was taken here: the
+    # thread gives it the old anchor too, so that links to …/#comment-<old ID> still
+    # land on it (comments/render.py).
+    legacy_id = models.PositiveBigIntegerField(_("old ID"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -127,6 +130,13 @@ class Comment(models.Model):
         return _("%(name)s on “%(post)s”") % {"name": self.author_name, "post": self.post}
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> "Comment":
+        """Fill in what is derived from the typed fields, so that showing a thread needs
+        no lookups per comment. `save()` calls it; so does whoever writes comments with
+        `bulk_create` (the WordPress import)."""
         self.body_html = render_comment(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 1
         # The post's author writing while logged in, or anyone replying from the admin
@@ -135,7 +145,7 @@ class Comment(models.Model):
             bool(self.user_id) and self.user_id == self.post.author_id
         )
         self.avatar = avatar_key(self.author_email or self.author_name)
-        super().save(*args, **kwargs)
+        return self
 
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"
@@ -149,7 +159,7 @@ class Comment(models.Model):
         return reverse("comments:avatar", kwargs={"key": self.avatar})
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingletonModel):
     """The discussion settings, one row (WordPress's defaults; issue #3, edited in #4)."""
 
     comments_open_by_default = models.BooleanField(_("allow comments on new posts"), default=True)
@@ -199,7 +209,7 @@ class DiscussionSettings(models.Model):
         verbose_name = _("discussion settings")
         verbose_name_plural = _("discussion settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="discussion_settings_single_row"),
+            single_row("discussion_settings_single_row"),
             models.CheckConstraint(
                 condition=Q(thread_depth__gte=1) & Q(thread_depth__lte=10),
                 name="discussion_thread_depth_range",
@@ -208,28 +218,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return str(_("Discussion settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "DiscussionSettings":
-        """The settings row, from the cache when possible.
-
-        Cached under the content version, which saving the row bumps: a change applies
-        on the next request in every process, without a restart.
-        """
-        from django.core.cache import cache
-
-        from blog.site import content_version
-
-        key = f"comments:discussion-settings:{content_version()}"
-        obj = cache.get(key)
-        if obj is None:
-            obj, _created = cls.objects.get_or_create(pk=1)
-            cache.set(key, obj, timeout=3600)
-        return obj
 
 
 class Subscription(models.Model):

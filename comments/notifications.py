@@ -1,8 +1,8 @@
 """E-mails around comments: to the post's author, and double-opt-in reply notices (issue #3).
 
-Links in e-mails are absolute; `base_url` is the site's scheme and host as the request
-that caused the mail saw it. Header values never contain what a commenter typed, so a
-line break in a name cannot inject headers.
+Links in e-mails are absolute, made with `absolute()` from the one site address,
+settings.SITE_URL (BLOG_SITE_URL in the environment). Header values never contain what
+a commenter typed, so a line break in a name cannot inject headers.
 """
 
 import logging
@@ -36,6 +36,11 @@ def _send(subject: str, template: str, context: dict, to: str) -> None:
         logger.exception("Could not send %s to a recipient", template)
 
 
+def absolute(path: str) -> str:
+    """The address of `path` on this blog, for a link in an e-mail."""
+    return settings.SITE_URL + path
+
+
 def confirm_token(subscription) -> str:
     return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
 
@@ -44,7 +49,7 @@ def unsubscribe_token(subscription) -> str:
     return signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
 
 
-def notify_post_author(comment, base_url: str) -> None:
+def notify_post_author(comment) -> None:
     """Tell the post's author about a new comment (with moderation links if it is held)."""
     from .models import Comment, DiscussionSettings
 
@@ -55,7 +60,7 @@ def notify_post_author(comment, base_url: str) -> None:
     if comment.user_id == author.pk:
         return
     held = comment.status == Comment.Status.PENDING
-    admin_url = base_url + reverse("admin:comments_comment_change", args=[comment.pk])
+    admin_url = absolute(reverse("admin:comments_comment_change", args=[comment.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         if held:
             subject = _("Please moderate: “%(title)s”") % {"title": post.title}
@@ -68,34 +73,34 @@ def notify_post_author(comment, base_url: str) -> None:
             "comment": comment,
             "post": post,
             "held": held,
-            "comment_url": base_url + comment.get_absolute_url(),
+            "comment_url": absolute(comment.get_absolute_url()),
             "admin_url": admin_url,
-            "moderation_urls": _moderation_urls(comment, base_url) if held else {},
+            "moderation_urls": _moderation_urls(comment) if held else {},
         },
         author.email,
     )
 
 
-def _moderation_urls(comment, base_url: str) -> dict:
+def _moderation_urls(comment) -> dict:
     """Links to the admin's confirmation pages; nothing acts on a plain GET."""
     try:
         return {
-            action: base_url + reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+            action: absolute(reverse("admin:comments_comment_moderate", args=[comment.pk, action]))
             for action in ("approve", "spam", "trash")
         }
     except Exception:  # the admin pages are optional (issue #4)
         return {}
 
 
-def send_subscription_confirmation(subscription, base_url: str) -> None:
+def send_subscription_confirmation(subscription) -> None:
     """Ask the commenter to confirm the reply notices (double opt-in)."""
     comment = subscription.comment
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Please confirm: notifications of replies on “%(title)s”") % {
             "title": comment.post.title
         }
-    confirm_url = base_url + reverse(
-        "comments:subscription_confirm", args=[confirm_token(subscription)]
+    confirm_url = absolute(
+        reverse("comments:subscription_confirm", args=[confirm_token(subscription)])
     )
     _send(
         subject,
@@ -105,7 +110,7 @@ def send_subscription_confirmation(subscription, base_url: str) -> None:
     )
 
 
-def notify_subscribers(reply, base_url: str) -> None:
+def notify_subscribers(reply) -> None:
     """Tell confirmed subscribers of the parent comment about an approved reply, once."""
     from .models import Comment, Subscription
 
@@ -128,9 +133,10 @@ def notify_subscribers(reply, base_url: str) -> None:
             {
                 "reply": reply,
                 "post": reply.post,
-                "reply_url": base_url + reply.get_absolute_url(),
-                "unsubscribe_url": base_url
-                + reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)]),
+                "reply_url": absolute(reply.get_absolute_url()),
+                "unsubscribe_url": absolute(
+                    reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)])
+                ),
             },
             subscription.email,
         )

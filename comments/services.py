@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
-from blog.site import bump_content_version
+from core.contentversion import bump_content_version
 
 from . import notifications, spam
 from .models import Comment, DiscussionSettings, Subscription
@@ -194,17 +194,11 @@ def submit_comment(
     body: str,
     honeypot: bool = False,
     subscribe: bool = False,
-    base_url: str = "",
 ) -> Comment:
-    """Check and save a comment from the form; raise CommentRejected when refused."""
+    """Decide about a comment whose input comments.forms.CommentForm checked (the parent
+    too), and save it; raise CommentRejected when refused."""
     settings = DiscussionSettings.load()
     user = author.user or AnonymousUser()
-    if parent is not None and not parent.is_approved:
-        raise CommentRejected(
-            _("Sorry, replies to unapproved comments are not allowed."),
-            status=403,
-            code="parent_unapproved",
-        )
     check_post_accepts_comments(post, user)
     # The checks and the insert in one transaction, one person at a time: two requests
     # at once cannot both pass the flood or duplicate check (issue #7).
@@ -238,12 +232,12 @@ def submit_comment(
                 comment=comment, email=author.email
             )
             transaction.on_commit(
-                lambda: notifications.send_subscription_confirmation(subscription, base_url)
+                lambda: notifications.send_subscription_confirmation(subscription)
             )
     if status != Comment.Status.SPAM:
-        transaction.on_commit(lambda: notifications.notify_post_author(comment, base_url))
+        transaction.on_commit(lambda: notifications.notify_post_author(comment))
     if status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: notifications.notify_subscribers(comment, base_url))
+        transaction.on_commit(lambda: notifications.notify_subscribers(comment))
     return comment
 
 
@@ -267,7 +261,7 @@ def recount(post) -> None:
         )
 
 
-def set_status(comment: Comment, status: str, *, base_url: str = "") -> Comment:
+def set_status(comment: Comment, status: str) -> Comment:
     """Change a comment's status (approve, unapprove, spam, trash), keeping counts right.
 
     What it was before spam or trash is remembered for `restore_comment`. A comment
@@ -286,15 +280,15 @@ def set_status(comment: Comment, status: str, *, base_url: str = "") -> Comment:
         comment.save(update_fields=["status", "previous_status", "status_changed_at"])
         recount(comment.post)
     if status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: notifications.notify_subscribers(comment, base_url))
+        transaction.on_commit(lambda: notifications.notify_subscribers(comment))
     return comment
 
 
-def restore_comment(comment: Comment, *, base_url: str = "") -> Comment:
+def restore_comment(comment: Comment) -> Comment:
     """Bring a comment back from spam or trash to the status it had before."""
     if comment.status not in (Comment.Status.SPAM, Comment.Status.TRASH):
         return comment
-    return set_status(comment, comment.previous_status or Comment.Status.PENDING, base_url=base_url)
+    return set_status(comment, comment.previous_status or Comment.Status.PENDING)
 
 
 def delete_comments(comments) -> int:
@@ -337,23 +331,16 @@ def _renumber_depths(post) -> None:
     Comment.objects.bulk_update(changed, ["depth"])
 
 
-def reply_as_author(*, parent: Comment, user, body: str, base_url: str = "") -> Comment:
-    """An approved reply by a logged-in user (from the admin) under `parent`.
+def reply_as_author(*, parent: Comment, user, body: str) -> Comment:
+    """An approved reply by a logged-in user (from the admin) under `parent`, which
+    comments.forms.ReplyForm checked.
 
     As in WordPress, answering a held comment approves it first. No e-mail address is
     needed: the reply carries the user's name and account.
     """
-    settings = DiscussionSettings.load()
-    if parent.depth >= settings.thread_depth:
-        raise CommentRejected(
-            _("Replies cannot be nested deeper than %(depth)s levels.")
-            % {"depth": settings.thread_depth},
-            status=400,
-            code="parent_too_deep",
-        )
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
-            set_status(parent, Comment.Status.APPROVED, base_url=base_url)
+            set_status(parent, Comment.Status.APPROVED)
         reply = Comment(
             post=parent.post,
             parent=parent,
@@ -367,7 +354,7 @@ def reply_as_author(*, parent: Comment, user, body: str, base_url: str = "") -> 
         reply.full_clean(exclude=["parent", "post", "user", "author_email"])
         reply.save()
         recount(parent.post)
-    transaction.on_commit(lambda: notifications.notify_subscribers(reply, base_url))
+    transaction.on_commit(lambda: notifications.notify_subscribers(reply))
     return reply
 
 

@@ -1,17 +1,16 @@
 """The comments of one imported post: threads, statuses, WordPress's IDs (issue #5).
 
 A comment keeps its WordPress ID as its primary key whenever that ID is free here, so
-that links to …/#comment-123 land on it; otherwise it gets a new one and the mapping
-(ImportedObject) remembers the old, which wordpress.middleware turns into an extra
-anchor. Replies to comments that are not imported (trash, pingbacks) move up a level,
-as replies to deleted comments do here.
+that links to …/#comment-123 land on it; otherwise it gets a new one, and keeps the
+old as `Comment.legacy_id`, which the thread prints as a second anchor (the mapping,
+ImportedObject, remembers it too). Replies to comments that are not imported (trash,
+pingbacks) move up a level, as replies to deleted comments do here.
 
 Every comment gets its primary key before it is written (its WordPress ID, or a free
 one above all the file's IDs), and comments are written with one `bulk_create` per
 thread level, parents first: an import of tens of thousands of comments would
 otherwise spend most of its time in per-row saves and their signals. The fields
-`Comment.save()` derives are derived here the same way (`prepare`), and a test holds
-the two together.
+`Comment.save()` derives come from the same `Comment.derive_fields()`.
 """
 
 import ipaddress
@@ -22,8 +21,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import connection
 from django.db.models import Max
 
-from comments.markup import render_comment
-from comments.models import EMAIL_MAX, NAME_MAX, URL_MAX, Comment, avatar_key
+from comments.models import EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 from comments.services import recount
 
 from .comment_text import comment_markdown
@@ -69,17 +67,6 @@ def skip_reason(c) -> str:
     if c.approved not in STATUSES:
         return f"comments with status “{c.approved}”"
     return ""
-
-
-def prepare(comment: Comment) -> Comment:
-    """Derive what Comment.save() derives, for comments written with bulk_create."""
-    comment.body_html = render_comment(comment.body)
-    comment.depth = comment.parent.depth + 1 if comment.parent is not None else 1
-    comment.is_author_reply = comment.is_author_reply or (
-        bool(comment.user_id) and comment.user_id == comment.post.author_id
-    )
-    comment.avatar = avatar_key(comment.author_email or comment.author_name)
-    return comment
 
 
 def thread_order(comments: dict, skipped: dict) -> tuple[list, dict]:
@@ -163,7 +150,7 @@ class CommentImporter:
         for c in order:
             parent_wp = parents[c.wp_id]
             parent = built.get(parent_wp) or earlier.get(self.mapped.get(parent_wp))
-            comment = prepare(self._comment(c, post, parent, taken, author_wp_id))
+            comment = self._comment(c, post, parent, taken, author_wp_id).derive_fields()
             built[c.wp_id] = comment
             levels.setdefault(comment.depth, []).append(comment)
         for depth in sorted(levels):
@@ -184,8 +171,10 @@ class CommentImporter:
         user = self.users_by_wp_id.get(c.user_id) if c.user_id else None
         if c.user_id and c.user_id == author_wp_id:
             user = post.author
+        remapped = c.wp_id in taken
         return Comment(
-            pk=self._new_pk() if c.wp_id in taken else c.wp_id,
+            pk=self._new_pk() if remapped else c.wp_id,
+            legacy_id=c.wp_id if remapped else None,
             post=post,
             parent=parent,
             author_name=(plain_title(c.author) or "Anonym")[:NAME_MAX],

@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -27,12 +26,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from blog.models import Category, Page, Post, Tag
-from blog.site import bump_content_version
 from blog.slugs import german_slugify
+from core.contentversion import bump_content_version
 
 from . import attachments, content
 from .comment_import import CommentImporter
-from .middleware import REMAPPED_KEY
 from .models import ImportedObject
 from .wxr import Author, Channel, Item, Term, WXRError, read_wxr
 
@@ -121,7 +119,6 @@ class Importer:
                 self.comments.reset_sequence()
                 # Comments are written without signals: refresh cached pages once.
                 transaction.on_commit(bump_content_version)
-                transaction.on_commit(lambda: cache.delete(REMAPPED_KEY))
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:

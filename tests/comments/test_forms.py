@@ -7,7 +7,8 @@ from captcha.models import CaptchaStore
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from comments.forms import CommentForm
+from comments.forms import CommentForm, ReplyForm
+from comments.models import DiscussionSettings
 from tests.comments.helpers import form_data
 from tests.factories import CommentFactory, ReplyFactory, UserFactory
 
@@ -157,6 +158,36 @@ def test_parent_depth_limit(post):
     form = CommentForm(form_data(parent=str(comment.parent_id)), post=post, max_depth=3)
     assert form.is_valid()
     assert form.parent_comment == comment.parent
+
+
+def test_parent_depth_limit_comes_from_the_discussion_settings(post):
+    """Without max_depth the form reads the limit the author set."""
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"thread_depth": 2})
+    reply = ReplyFactory(parent=CommentFactory(post=post))
+    assert _codes(_form(post, parent=str(reply.pk)), "parent") == ["parent_too_deep"]
+    assert _form(post, parent=str(reply.parent_id)).is_valid()
+
+
+def test_admin_reply_form_checks_the_depth_limit(post):
+    """The author's reply from the admin obeys the same limit as a reader's."""
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"thread_depth": 2})
+    reply = ReplyFactory(parent=CommentFactory(post=post))
+    form = ReplyForm({"body": "Zu tief"}, parent=reply)
+    assert [e.code for e in form.non_field_errors().as_data()] == ["parent_too_deep"]
+    assert ReplyForm({"body": "Passt"}, parent=reply.parent).is_valid()
+
+
+def test_author_is_what_was_typed_or_the_account(post):
+    """Anonymous: the typed name, e-mail and website; logged in: the account's name."""
+    form = _form(post, author_url="anna.example.net")
+    assert form.is_valid(), form.errors
+    author = form.author(ip_address="192.0.2.1", user_agent="Firefox")
+    assert (author.name, author.url, author.user) == ("Anna", "https://anna.example.net", None)
+    user = UserFactory(first_name="Oliver", last_name="K", email="o" * 101 + "@example.org")
+    form = _form(post, user=user)
+    assert form.is_valid(), form.errors
+    author = form.author(ip_address=None, user_agent="")
+    assert (author.name, author.email, author.user) == ("Oliver K", "", user)
 
 
 def test_honeypot_is_noticed_but_valid(post):

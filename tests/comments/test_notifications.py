@@ -16,7 +16,15 @@ pytestmark = pytest.mark.django_db
 
 ANNA = "anna@example.net"
 AUTHOR = "oliver@example.org"
-LINK = re.compile(r"http://testserver/\S+")
+# The one site address of the e-mails' links (settings.SITE_URL), not the host a
+# request named: the test client's is http://testserver.
+SITE = "https://blog.example.org"
+LINK = re.compile(re.escape(SITE) + r"/\S+")
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def send(client, django_capture_on_commit_callbacks):
 def approve(django_capture_on_commit_callbacks):
     def approve(comment):
         with django_capture_on_commit_callbacks(execute=True):
-            set_status(comment, Comment.Status.APPROVED, base_url="http://testserver")
+            set_status(comment, Comment.Status.APPROVED)
 
     return approve
 
@@ -77,7 +85,7 @@ def test_author_hears_of_an_approved_comment(send, post, mailoutbox):
     assert message.to == [AUTHOR]
     assert message.subject == german("New comment on “%(title)s”") % {"title": "hartes training"}
     assert "Kopf hoch!" in message.body
-    assert f"http://testserver{comment.get_absolute_url()}" in _links(message)
+    assert f"{SITE}{comment.get_absolute_url()}" in _links(message)
 
 
 def test_author_gets_admin_links_for_a_held_comment(send, post, mailoutbox):
@@ -87,12 +95,12 @@ def test_author_gets_admin_links_for_a_held_comment(send, post, mailoutbox):
     [message] = mailoutbox
     assert message.to == [AUTHOR]
     assert message.subject == german("Please moderate: “%(title)s”") % {"title": "hartes training"}
-    admin = "http://testserver" + reverse("admin:comments_comment_change", args=[comment.pk])
+    admin = SITE + reverse("admin:comments_comment_change", args=[comment.pk])
     links = _links(message)
     assert admin in links
     for action in ("approve", "spam", "trash"):
         url = reverse("admin:comments_comment_moderate", args=[comment.pk, action])
-        assert f"http://testserver{url}" in links
+        assert f"{SITE}{url}" in links
     assert "Erster Kommentar" in message.body
 
 
@@ -179,7 +187,7 @@ def test_subscription_flow(send, approve, author_reply, post, mailoutbox):
     }
     assert "Nach der Bestätigung" in notice.body
     reply_url, unsubscribe_url = _links(notice)
-    assert reply_url == f"http://testserver{reply.get_absolute_url()}"
+    assert reply_url == f"{SITE}{reply.get_absolute_url()}"
     assert "/comments/unsubscribe/" in unsubscribe_url
 
     # Replies to other comments on the post do not concern Anna.

@@ -267,14 +267,6 @@ def test_flood_applies_even_when_the_database_has_no_row_yet(post):
     assert refused.value.status == 429
 
 
-def test_reply_to_unapproved_parent_is_refused(post):
-    """The service refuses a reply to a held comment with 403."""
-    held = CommentFactory(post=post, status="pending")
-    with pytest.raises(CommentRejected) as refused:
-        submit_comment(post=post, parent=held, author=_author(), body="antwort")
-    assert refused.value.status == 403
-
-
 def test_set_status_keeps_the_count_right(post):
     """Approving, unapproving and trashing update the post's comment count."""
     comment = CommentFactory(post=post, status="pending")

@@ -12,7 +12,6 @@ from tests.factories import CommentFactory
 from tests.wordpress.build import comment, item, write, wxr
 from tests.wordpress.conftest import sample_export
 from tests.wordpress.test_wxr import BILLION_LAUGHS, EXTERNAL_ENTITY
-from wordpress.comment_import import prepare
 from wordpress.importer import Importer
 from wordpress.models import ImportedObject
 from wordpress.wxr import WXRError
@@ -198,13 +197,13 @@ def test_comment_html_and_bad_fields(imported):
 
 
 def test_bulk_written_comments_match_a_save(imported):
-    """What the import derives for each comment is what Comment.save() would derive."""
+    """What the import derives for each comment is what Comment.save() derives."""
     for c in Comment.objects.select_related("post", "parent"):
         derived = (c.body_html, c.depth, c.is_author_reply, c.avatar)
         c.save()
         c.refresh_from_db()
         assert (c.body_html, c.depth, c.is_author_reply, c.avatar) == derived
-        assert prepare(c) is c
+        assert c.derive_fields() is c
 
 
 def test_pages_with_hierarchy_and_order(imported):

@@ -1,5 +1,7 @@
 """Old WordPress links after the import: they render, or answer with a 301 to the new URL."""
 
+from importlib import import_module
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -160,6 +162,43 @@ def test_comment_with_a_new_id_keeps_its_old_anchor(client, db, tmp_path):
     assertContains(response, f'<li id="comment-{new.pk}" class="comment depth-1">')
     assertContains(response, '<span id="comment-201"></span><article')
     assert Comment.objects.filter(pk=201).exists()
+
+
+def test_old_anchor_is_stored_on_the_comment(db, tmp_path):
+    """The old ID is kept on the comment (legacy_id) only where it could not be its pk."""
+    CommentFactory(pk=201)
+    path = write(tmp_path, wxr(item(1, slug="hallo", comments=[comment(201), comment(202)])))
+    Importer(path).run()
+    new = ImportedObject.objects.get(kind="comment", wp_id=201).comment
+    assert (new.legacy_id, Comment.objects.get(pk=202).legacy_id) == (201, None)
+
+
+def test_old_anchor_of_earlier_imports_comes_from_the_mapping(client, db, tmp_path):
+    """Comments imported before legacy_id existed get their old anchor from the mapping."""
+    from django.apps import apps
+
+    fill = import_module("wordpress.migrations.0002_comment_legacy_ids").fill_legacy_ids
+    CommentFactory(pk=201)
+    path = write(tmp_path, wxr(item(1, slug="hallo", comments=[comment(201, "Alt")])))
+    Importer(path).run()
+    new = ImportedObject.objects.get(kind="comment", wp_id=201).comment
+    Comment.objects.update(legacy_id=None)
+    fill(apps, None)
+    assert Comment.objects.get(pk=new.pk).legacy_id == 201
+    assert Comment.objects.get(pk=201).legacy_id is None
+    response = client.get(new.post.get_absolute_url())
+    assertContains(response, '<span id="comment-201"></span><article', count=1)
+
+
+def test_old_anchor_yields_to_a_comment_of_that_id_on_the_page(client, db, tmp_path):
+    """Where a comment of the same thread now has the old ID, its own anchor wins."""
+    path = write(tmp_path, wxr(item(1, slug="hallo", comments=[comment(5, "Alt")])))
+    Importer(path).run()
+    old = Comment.objects.get(pk=5)
+    moved = CommentFactory(post=old.post, legacy_id=5)
+    response = client.get(old.post.get_absolute_url())
+    assertContains(response, f'<li id="comment-{moved.pk}" class="comment depth-1">')
+    assertContains(response, 'id="comment-5"', count=1)
 
 
 def test_admin_lists_imported_objects(admin_client, imported):
