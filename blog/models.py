@@ -277,6 +277,14 @@ class Post(models.Model):
         Post.objects.filter(pk=self.pk).update(terms=self.terms)
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+    @property
     def is_password_protected(self) -> bool:
         return self.visibility == self.Visibility.PASSWORD
 
