@@ -2,10 +2,8 @@
 
 import datetime
 import hashlib
-import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -15,18 +13,15 @@ from django.urls import reverse
 from django.utils.encoding import uri_to_iri
 from django.utils.formats import date_format
 from django.utils.http import http_date
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.contentversion import versioned
+
 from . import search
 from .models import Category, Page, Post, Tag
-from .site import content_version, get_site_data
+from .site import get_site_data
 
-# Where the comment thread goes in the rendered post page: random per process, so that
-# no text on the page can imitate it (user text is escaped, bodies lose HTML comments).
-THREAD_MARKER = mark_safe(f"<!--comment-thread-{secrets.token_hex(16)}-->")  # noqa: S308
-THREAD_MARKER_BYTES = THREAD_MARKER.encode()
 POSTPASS_COOKIE = "postpass_{pk}"
 POSTPASS_SALT = "blog.postpass"
 POSTPASS_MAX_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days.
@@ -265,47 +260,32 @@ def _neighbours(request, post) -> dict:
             .first(),
         }
 
-    if request.user.is_staff:
-        return find()
-    key = f"blog:neighbours:{post.pk}:{content_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = find()
-        cache.set(key, found, timeout=get_site_data()["_max_age"])
-    return found
+    key = None if request.user.is_staff else f"blog:neighbours:{post.pk}"
+    return versioned(key, find, lambda _found: get_site_data()["_max_age"])
 
 
-def render_post(request, post, *, comments=None, status=200):
-    """Render a post page; the comments app passes its section when re-showing the form.
+def render_post(request, post, *, extra_context=None, status=200):
+    """Render a post page; a view showing it again (with a form's errors) adds context.
 
-    Context: `post` (categories and tags in `post.terms`), `unlocked`, `previous_post`,
-    `next_post`
-    and, once unlocked, the comment section from comments.tree.
+    Template: blog/post_detail.html. Context: `post` (categories and tags in
+    `post.terms`), `unlocked`, `previous_post`, `next_post`, and `extra_context`.
+    What else the page shows below the post, the template asks for itself.
     """
-    from comments.tree import RenderedThread, comment_section
-
     unlocked = password_unlocked(request, post)
     context = {
         "post": post,
         "unlocked": unlocked,
         "wrong_password": not unlocked and "wrong-password" in request.GET,
         **_neighbours(request, post),
+        **(extra_context or {}),
     }
-    thread = None
-    if unlocked:
-        context.update(comments or comment_section(request, post))
-        context["show_comments"] = True
-        thread = context.get("thread_html")
-        if isinstance(thread, RenderedThread):
-            context["thread_html"] = THREAD_MARKER
     response = render(request, "blog/post_detail.html", context, status=status)
-    if isinstance(thread, RenderedThread):
-        # The thread's bytes go in where the template put the marker (see RenderedThread).
-        head, marker, tail = response.content.partition(THREAD_MARKER_BYTES)
-        response.content = b"".join((head, thread.data, tail)) if marker else head
     if status == 200:
-        # The post and its latest visible comment date the page (conditional GET, #6).
-        last = context.get("last_modified", post.updated_at)
+        # The post and, once it shows in full, the last change of its comments date the
+        # page (conditional GET, #6).
+        last = post.updated_at
+        if unlocked and post.comments_changed_at:
+            last = max(last, post.comments_changed_at)
         response["Last-Modified"] = http_date(last.timestamp())
     return response
 

@@ -30,21 +30,21 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.errors import render_without_database
-from blog.http import client_ip
 from blog.models import Post
 from blog.views import password_unlocked, render_post
+from core.http import client_ip
 
 from . import challenge, notifications, speech
 from .avatars import avatar_png
 from .charset import KEPT_FIELDS, undecodable_fields
 from .forms import CommentForm
-from .models import EMAIL_MAX, NAME_MAX, Comment, DiscussionSettings
-from .services import Author, CommentRejected, check_post_accepts_comments, submit_comment
-from .tree import (
+from .models import Comment
+from .section import (
     AUTHOR_COOKIE,
     AUTHOR_SALT,
     PENDING_COOKIE,
@@ -53,6 +53,7 @@ from .tree import (
     comment_section,
     pending_ids,
 )
+from .services import CommentRejected, check_post_accepts_comments, submit_comment
 
 # The largest comment form a browser sends: the longest comment, every character
 # percent-encoded to 12 bytes, and the other fields. Anything bigger is refused before
@@ -161,8 +162,9 @@ def _keeps_the_text_when_the_database_fails(view):
 
 
 def _rerender(request, post, form, message, status: int):
-    section = comment_section(request, post, form=form, error=message)
-    return render_post(request, post, comments=section, status=status)
+    """The post page again, its comment section showing `form` and `message`."""
+    context = {"comment_form": form, "comment_error": message}
+    return render_post(request, post, extra_context=context, status=status)
 
 
 @csrf_exempt  # see the module docstring: CSRF is checked below, as fits the visitor
@@ -201,32 +203,17 @@ def comment_create(request, post_id):
         check_post_accepts_comments(post, request.user)
     except CommentRejected as exc:
         return _rerender(request, post, None, exc.message, exc.status)
-    settings_row = DiscussionSettings.load()
     form = CommentForm(
-        request.POST,
-        post=post,
-        user=request.user,
-        captcha_key=_captcha_key(request),
-        max_depth=settings_row.thread_depth,
+        request.POST, post=post, user=request.user, captcha_key=_captcha_key(request)
     )
     if not form.is_valid():
         status = 403 if form.parent_error_code() == "parent_unapproved" else 400
-        message = _("Error: Please fill the required fields.") if _missing(form) else None
+        message = _("Error: Please fill the required fields.") if form.misses_required else None
         return _rerender(request, post, form, message, status)
     data = form.cleaned_data
-    user = request.user if request.user.is_authenticated else None
-    # An account's name and address may exceed the comment limits: cut the name, and
-    # leave out an address that does not fit rather than store a broken one.
-    account_email = user.email if user and len(user.email) <= EMAIL_MAX else ""
-    author = Author(
-        name=data.get("author_name") or (user.get_full_name() or user.get_username())[:NAME_MAX],
-        email=data.get("author_email") or account_email,
-        url=data.get("author_url", ""),
-        user=user,
-        ip_address=_checked_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    author = form.author(
+        ip_address=_checked_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
-    base_url = f"{request.scheme}://{request.get_host()}"
     try:
         comment = submit_comment(
             post=post,
@@ -235,7 +222,6 @@ def comment_create(request, post_id):
             body=data["body"],
             honeypot=form.is_honeypot_filled,
             subscribe=data.get("notify", False),
-            base_url=base_url,
         )
     except CommentRejected as exc:
         return _rerender(request, post, form, exc.message, exc.status)
@@ -291,12 +277,6 @@ def _checked_ip(request) -> str | None:
     except ValueError:
         return request.META.get("REMOTE_ADDR") or None
     return ip
-
-
-def _missing(form) -> bool:
-    return any(
-        error.code == "required" for errors in form.errors.as_data().values() for error in errors
-    )
 
 
 def _remember_author(request, response, data) -> None:
@@ -414,6 +394,7 @@ def _invalid_confirmation(request):
     )
 
 
+@never_cache  # a page of one reader's link
 @require_http_methods(["GET", "POST"])
 def subscription_confirm(request, token):
     """Confirm reply notices: GET shows a button, POST confirms (mail scanners only GET).
@@ -434,6 +415,7 @@ def subscription_confirm(request, token):
     return render(request, "comments/subscription.html", {"confirm": True, "token": token})
 
 
+@never_cache  # a page of one reader's link
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Stop reply notices without logging in: GET shows a button, POST unsubscribes."""

@@ -115,6 +115,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The comment thread into the encoded page (comments/middleware.py): inside
+    # CommonMiddleware's Content-Length, the ETag and the page cache.
+    "comments.middleware.CommentThreadMiddleware",
     # Last, so that it sees 404s before CommonMiddleware appends a slash (issue #5).
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]
@@ -126,9 +129,6 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-
-# Django's form renderer, with the plain input widgets written in Python (config/forms.py).
-FORM_RENDERER = "config.forms.FastWidgetRenderer"
 
 TEMPLATES = [
     {
@@ -215,18 +215,6 @@ if not BLOG_FRAGMENT_CACHE:
     CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # How long a reverse proxy or CDN may keep an anonymous page (Cache-Control max-age).
 PAGE_CACHE_MAX_AGE = env_int("BLOG_PAGE_CACHE_MAX_AGE", 60)
-PAGE_CACHE_EXCLUDED_PREFIXES = (
-    "/admin/",
-    "/i18n/",
-    "/captcha/",
-    "/postpass/",
-    "/comments/post/",
-    "/comments/captcha",
-    "/comments/subscription/",
-    "/comments/unsubscribe/",
-    "/comments/avatar/",
-    "/media/",
-)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -272,10 +272,10 @@ def test_approving_a_held_reply_places_it_under_its_parent(client, post):
 
 
 @pytest.mark.parametrize("fragments", [True, False])
-def test_thread_bytes_are_spliced_between_heading_and_form(client, post, settings, fragments):
-    """The post view puts the thread's bytes where the template had its marker
-    (blog.views.render_post): in place, once, with no marker left, whether the thread
-    comes from the fragment cache or was just rendered."""
+def test_thread_stands_once_between_heading_and_form(client, post, settings, fragments):
+    """The thread's bytes go where the section put its marker (comments/middleware.py):
+    in place, once, with no marker left, whether the thread comes from the fragment
+    cache or was just rendered."""
     settings.BLOG_FRAGMENT_CACHE = fragments
     _make_thread(post)
     CommentFactory(post=post, body="grüße 😉 „zitat“ und <!--comment-thread-0--> als text")
@@ -283,6 +283,7 @@ def test_thread_bytes_are_spliced_between_heading_and_form(client, post, setting
         response = client.get(post.get_absolute_url())
         page = response.content.decode()
         assert "<!--comment-thread-" not in page
+        assert int(response["Content-Length"]) == len(response.content)
         assert page.count('<ol class="comment-list">') == 1
         heading = page.index('class="comments-title"')
         thread = page.index('<ol class="comment-list">')
@@ -292,12 +293,17 @@ def test_thread_bytes_are_spliced_between_heading_and_form(client, post, setting
         assert len(comment_items(response)) == len(THREAD) + 1
 
 
-def test_rendered_thread_stands_for_itself_in_templates():
-    """Outside the post view (a theme's own template), the thread renders as its HTML."""
-    from django.template import Context, Template
+def test_comment_section_tag_shows_the_thread_in_any_template(rf, post):
+    """A theme's own template gets heading, thread and form from {% comment_section post %},
+    the thread as HTML even outside a request through the middleware."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import RequestContext, Template
 
-    from comments.tree import RenderedThread
-
-    thread = RenderedThread('<ol class="comment-list"><li>grüße</li></ol>'.encode())
-    html = Template("{{ thread }}").render(Context({"thread": thread}))
-    assert html == '<ol class="comment-list"><li>grüße</li></ol>'
+    CommentFactory(post=post, author_name="Thomas", body="grüße „zitat“")
+    request = rf.get(post.get_absolute_url())
+    request.user = AnonymousUser()
+    template = Template("{% load comment_tags %}<main>{% comment_section post %}</main>")
+    html = template.render(RequestContext(request, {"post": post}))
+    assert "<!--comment-thread-" not in html
+    assert html.index('<ol class="comment-list">') < html.index('id="commentform"')
+    assert "grüße „zitat“" in html

@@ -14,8 +14,8 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from blog.models import Post
 from comments.models import Comment, DiscussionSettings
+from comments.section import AUTHOR_COOKIE, PENDING_COOKIE
 from comments.services import set_status
-from comments.tree import AUTHOR_COOKIE, PENDING_COOKIE
 from tests.comments.helpers import (
     comment_ids,
     comment_items,

@@ -1,0 +1,173 @@
+"""The comment section of a post page: what `{% comment_section post %}` shows.
+
+comments/tree.py builds the thread and comments/render.py writes its HTML; this module
+puts the section together for the templates (templates/comments/_section.html): the
+thread (cached as HTML for every reader without a held comment of their own), the
+heading with the count, the form (empty, remembered, or bound with its errors when the
+comment view shows it again), the comment replied to (?replytocom=N) and whether the
+post is open. The browser's own state lives in two signed cookies: the held comments it
+sent (shown to it alone) and the author details it was asked to remember.
+"""
+
+import json
+
+from django.conf import settings as django_settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from core.contentversion import content_version, versioned
+from core.http import parse_id
+
+from . import speech
+from .forms import CommentForm
+from .middleware import thread_placeholder
+from .models import DiscussionSettings
+from .render import render_thread
+from .services import comments_open, is_privileged
+from .tree import Thread, build_thread
+
+PENDING_COOKIE = "comment_pending"
+PENDING_SALT = "comments.pending"
+PENDING_MAX_AGE = 24 * 3600
+AUTHOR_COOKIE = "comment_author"
+AUTHOR_SALT = "comments.author"
+THREAD_TIMEOUT = 3600
+
+FIELD_CLASSES = {
+    "body": "comment",
+    "author_name": "author",
+    "author_email": "email",
+    "author_url": "url",
+}
+
+
+def pending_ids(request) -> list[int]:
+    """Ids of the held comments this browser submitted (signed cookie)."""
+    try:
+        value = request.get_signed_cookie(
+            PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_MAX_AGE
+        )
+    except signing.BadSignature:
+        return []
+    return [int(part) for part in value.split(",") if part.isdigit()][-20:]
+
+
+def remembered_author(request) -> dict:
+    """Name, e-mail and website the commenter asked this browser to remember."""
+    try:
+        data = request.get_signed_cookie(AUTHOR_COOKIE, default=None, salt=AUTHOR_SALT)
+    except signing.BadSignature:
+        return {}
+    if not data:
+        return {}
+    try:
+        name, email, url = json.loads(data)
+    except (ValueError, TypeError):
+        return {}
+    return {"author_name": name, "author_email": email, "author_url": url, "remember": True}
+
+
+def comment_section(request, post, *, form=None, error=None, reply_to=None) -> dict:
+    """Everything the post page needs for its comments: thread, heading, form state."""
+    settings = DiscussionSettings.load()
+    is_open = comments_open(post, settings)
+    pending = pending_ids(request)
+    thread_bytes, thread = _thread_html(post, settings.thread_depth, is_open, pending)
+    if reply_to is None and form is None and request.GET.get("replytocom"):
+        thread = thread or build_thread(post, max_depth=settings.thread_depth)
+        reply_to = _reply_target(request, thread)
+    if form is None and is_open:
+        form = CommentForm(
+            post=post,
+            user=request.user,
+            max_depth=settings.thread_depth,
+            initial={
+                **remembered_author(request),
+                "parent": reply_to.pk if reply_to else None,
+            },
+        )
+    elif form is not None and reply_to is None:
+        reply_to = form.parent_comment
+
+    count = post.comment_count
+    if count:
+        heading = ngettext(
+            "One comment on “%(title)s”", "%(count)s comments on “%(title)s”", count
+        ) % {"count": count, "title": post.title}
+    else:
+        heading = ""
+    return {
+        "comment_fields": _visible_fields(form),
+        "form_cache_key": _form_cache_key(request, post, form, error, reply_to),
+        # A marker the middleware replaces with the bytes (see comments/middleware.py).
+        "thread_html": thread_placeholder(request, post.pk, thread_bytes),
+        "comment_heading": heading,
+        "comments_open": is_open,
+        "comment_form": form,
+        "comment_error": error,
+        "reply_to": reply_to,
+        "reply_title": (
+            _("Leave a Reply to %s") % reply_to.author_name if reply_to else _("Leave a Reply")
+        ),
+        "needs_captcha": form is not None and form.is_anonymous,
+        "captcha_audio": speech.available(),
+        "is_author_replying": is_privileged(request.user, post),
+        "comment_action": reverse("comments:comment_create", kwargs={"post_id": post.pk}),
+    }
+
+
+def _thread_html(post, depth: int, is_open: bool, pending) -> tuple[bytes, Thread | None]:
+    """The thread's HTML in UTF-8, and the thread if it had to be built for it.
+
+    The HTML is the same for every reader without a held comment of their own, until
+    something visible changes (the content version): then it comes from the cache.
+    """
+    built = []
+
+    def build() -> bytes:
+        built.append(build_thread(post, max_depth=depth, include_pending=pending))
+        avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
+        html = render_thread(built[0].nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
+        return html.encode()
+
+    key = (
+        f"comments:thread-html:{post.pk}:{depth}:{is_open}:{get_language()}"
+        if django_settings.BLOG_FRAGMENT_CACHE and not pending
+        else None
+    )
+    return versioned(key, build, THREAD_TIMEOUT), (built[0] if built else None)
+
+
+def _visible_fields(form) -> list:
+    """The typed-in fields in WordPress's order, each with its `comment-form-…` class."""
+    if form is None:
+        return []
+    return [(form[name], css) for name, css in FIELD_CLASSES.items() if name in form.fields]
+
+
+def _form_cache_key(request, post, form, error, reply_to) -> str:
+    """A key for the rendered form when it is the same for every anonymous reader.
+
+    An empty form for an anonymous reader without remembered details depends only on
+    the post, the comment replied to, the language and the content version; anything
+    else (errors, prefilled fields, a logged-in user's CSRF token) is rendered afresh.
+    """
+    if form is None or form.is_bound or error or request.user.is_authenticated:
+        return ""
+    if any(form.initial.get(name) for name in ("author_name", "author_email", "author_url")):
+        return ""
+    reply = reply_to.pk if reply_to else 0
+    return f"{post.pk}:{reply}:{get_language()}:{content_version()}"
+
+
+def _reply_target(request, thread: Thread):
+    """The comment named by ?replytocom=N (the no-JavaScript reply link), if repliable."""
+    wanted = parse_id(request.GET.get("replytocom", ""))
+    if wanted is None:
+        return None
+    for node in thread.nodes:
+        if node.comment.pk == wanted and node.can_reply:
+            return node.comment
+    return None
