@@ -33,10 +33,3 @@ def long_date(value) -> str:
 @lru_cache(maxsize=1024)
 def _long_date(day, language) -> str:
     return date_format(day, "DATE_FORMAT")
-
-
-@register.inclusion_tag("blog/_post_meta.html")
-def post_meta(post):
-    """`{% post_meta post %}`: blog/_post_meta.html for one post. Only until the post page,
-    which another change has open, includes the partial itself; then it goes."""
-    return {"post": post}
