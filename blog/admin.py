@@ -101,11 +101,9 @@ class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         return fields
 
     def get_changeform_initial_data(self, request):
-        from comments.models import DiscussionSettings
-
         return {
             "author": request.user.pk,
-            "comments_open": DiscussionSettings.load().comments_open_by_default,
+            "comments_open": SiteSettings.load().comments_open_by_default,
             **super().get_changeform_initial_data(request),
         }
 
@@ -216,3 +214,6 @@ class MediaAdmin(admin.ModelAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonAdmin):
     """One row: the list goes straight to its form."""
+
+    # Edited with the discussion settings, where WordPress shows it (comments/admin.py).
+    exclude = ["comments_open_by_default"]

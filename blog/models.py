@@ -449,6 +449,9 @@ class SiteSettings(SingletonModel):
     )
     # When `load_demo` filled the empty blog; set, the demo is never loaded again.
     demo_loaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A new post's "comments open" switch (WordPress's default_comment_status); the
+    # comments app's discussion settings show it (comments/admin.py).
+    comments_open_by_default = models.BooleanField(_("allow comments on new posts"), default=True)
 
     class Meta:
         verbose_name = _("site settings")

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog.models import SiteSettings
 from core.admin import SingletonAdmin
 
 from . import privacy, services
@@ -404,10 +405,33 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 class DiscussionSettingsForm(forms.ModelForm):
+    """The discussion settings, and beside them the blog's default for new posts.
+
+    That default is the blog's (SiteSettings.comments_open_by_default, read by the post
+    form), shown here as WordPress shows it under "Discussion".
+    """
+
+    comments_open_by_default = forms.BooleanField(
+        label=SiteSettings._meta.get_field("comments_open_by_default").verbose_name,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = SiteSettings.load().comments_open_by_default
+        self.fields["comments_open_by_default"].initial = default
+
+    def save(self, commit=True):
+        site = SiteSettings.objects.get_or_create(pk=1)[0]
+        wanted = self.cleaned_data["comments_open_by_default"]
+        if site.comments_open_by_default != wanted:
+            site.comments_open_by_default = wanted
+            site.save(update_fields=["comments_open_by_default"])
+        return super().save(commit)
+
     class Meta:
         model = DiscussionSettings
         fields = [
-            "comments_open_by_default",
             "require_approval",
             "require_previous_approval",
             "max_links",

@@ -162,7 +162,6 @@ class Comment(models.Model):
 class DiscussionSettings(SingletonModel):
     """The discussion settings, one row (WordPress's defaults; issue #3, edited in #4)."""
 
-    comments_open_by_default = models.BooleanField(_("allow comments on new posts"), default=True)
     require_approval = models.BooleanField(_("every comment must be approved"), default=False)
     require_previous_approval = models.BooleanField(
         _("comment author must have a previously approved comment"), default=True

@@ -164,9 +164,7 @@ def test_preview_is_for_writers_only(client, db):
 
 def test_new_post_form_takes_the_discussion_default(admin_client):
     """With comments off by default, a new post's form starts with comments closed."""
-    from comments.models import DiscussionSettings
-
-    DiscussionSettings.objects.update_or_create(pk=1, defaults={"comments_open_by_default": False})
+    SiteSettings.objects.update_or_create(pk=1, defaults={"comments_open_by_default": False})
     response = admin_client.get(reverse("admin:blog_post_add"))
     assertContains(
         response, '<input type="checkbox" name="comments_open" id="id_comments_open">', html=True

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from blog.models import Post
+from blog.models import Post, SiteSettings
 from comments.models import Comment, DiscussionSettings
 from tests.comments.helpers import one, select, send_comment, thread_parent_id
 from tests.factories import CommentFactory, ReplyFactory, UserFactory
@@ -654,6 +654,36 @@ def test_discussion_settings_take_effect_on_the_next_request(admin_client, clien
 
     send_comment(client, post, body="Nachher", ip="198.51.100.2")
     assert Comment.objects.get(body="Nachher").status == "pending"
+
+
+def test_discussion_settings_set_the_default_for_new_posts(admin_client):
+    """Unticking "allow comments on new posts" under Diskussion starts new posts closed;
+    the site settings' own form does not offer it a second time."""
+    DiscussionSettings.load()
+    change = reverse("admin:comments_discussionsettings_change", args=[1])
+    ticked = '<input type="checkbox" name="comments_open_by_default" checked'
+    assertContains(
+        admin_client.get(change), f'{ticked} id="id_comments_open_by_default">', html=True
+    )
+    data = {
+        "require_previous_approval": "on",
+        "max_links": 2,
+        "flood_seconds": 15,
+        "thread_depth": 5,
+        "close_after_days": 0,
+        "notify_author": "on",
+        "ip_retention_days": 60,
+        "_save": "Sichern",
+    }
+    response = admin_client.post(change, data)
+    assert response.status_code == 302
+    assert SiteSettings.load().comments_open_by_default is False
+    new_post = admin_client.get(reverse("admin:blog_post_add"))
+    assertContains(
+        new_post, '<input type="checkbox" name="comments_open" id="id_comments_open">', html=True
+    )
+    site = admin_client.get(reverse("admin:blog_sitesettings_change", args=[1]))
+    assertNotContains(site, 'name="comments_open_by_default"')
 
 
 def test_discussion_settings_cannot_be_added_or_deleted(admin_client):
