@@ -57,6 +57,13 @@ class DateFormatter:
         }
 
 
+OPEN_CHILDREN = '<ol class="children">'
+
+
+def max_depth(nodes) -> int:
+    return max((node.depth for node in nodes), default=1)
+
+
 def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeString:
     """The `<ol class="comment-list">` of a thread built by comments.tree.build_thread."""
     if not nodes:
@@ -75,6 +82,9 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
     ids = {node.comment.id for node in nodes}
     out = ['<ol class="comment-list">']
     append = out.append
+    # What closes after a comment: nothing while its replies follow, else its item and
+    # the lists of replies it ends (tree.Node.closes).
+    closings = ["</li>" + "</ol></li>" * n for n in range(max_depth(nodes) + 1)]
     for node in nodes:
         c = node.comment
         pk = c.id
@@ -104,7 +114,8 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
         old = c.legacy_id
         legacy = f'<span id="comment-{old}"></span>' if old and old not in ids else ""
         append(
-            f'{node.opening}<li id="comment-{pk}" class="{classes}">{legacy}'
+            f"{OPEN_CHILDREN if node.opens_children else ''}"
+            f'<li id="comment-{pk}" class="{classes}">{legacy}'
             f'<article id="div-comment-{pk}" class="comment-body">'
             f'<footer class="comment-meta"><div class="comment-author vcard">'
             f'<img class="avatar" src="{avatar_prefix}{c.avatar}.png" width="48" height="48" '
@@ -112,7 +123,7 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
             f'</div><div class="comment-metadata"><a href="#comment-{pk}">'
             f'<time datetime="{iso}">{shown}</time></a></div>{awaiting if pending else ""}'
             f'</footer><div class="comment-content">{c.body_html}</div>{reply}</article>'
-            f"{node.closing}"
+            f"{closings[node.closes] if node.closes >= 0 else ''}"
         )
     append("</ol>")
     # Every value above is escaped here or was sanitised at save time (body_html).

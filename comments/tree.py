@@ -1,8 +1,8 @@
 """The thread of a post in one query, flattened for one pass (the section: section.py).
 
 `build_thread` files each comment under its parent in a single pass over one query
-and hands back the comments in reading order, each with its depth and the list markup
-that opens before it and closes after it, so that comments/render.py writes the whole
+and hands back the comments in reading order, each with its depth and how many lists
+open before it and close after it, so that comments/render.py writes the whole
 thread in one loop, without an `{% include %}` per comment (see STYLE.md §3, §7).
 The rows are plain tuples (`ThreadComment`), not model instances: a thousand of them
 cost a few milliseconds instead of tens.
@@ -17,10 +17,6 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from .models import Comment
-
-OPEN_CHILDREN = '<ol class="children">'
-CLOSE_ITEM = "</li>"
-CLOSE_CHILDREN = "</ol></li>"
 
 THREAD_FIELDS = (
     "id",
@@ -50,8 +46,8 @@ class ThreadComment(namedtuple("ThreadCommentRow", THREAD_FIELDS)):
 class Node:
     comment: ThreadComment
     depth: int
-    opening: str = ""
-    closing: str = ""
+    opens_children: bool = False  # the first reply: a list of replies opens before it
+    closes: int = -1  # after it: -1 its replies follow, else its item and this many lists
     has_children: bool = False
     can_reply: bool = True
 
@@ -101,8 +97,7 @@ def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
 
     for index, node in enumerate(nodes):
         next_depth = nodes[index + 1].depth if index + 1 < len(nodes) else 1
-        if index and nodes[index - 1].depth < node.depth:
-            node.opening = OPEN_CHILDREN
+        node.opens_children = bool(index) and nodes[index - 1].depth < node.depth
         if next_depth <= node.depth:
-            node.closing = CLOSE_ITEM + CLOSE_CHILDREN * (node.depth - next_depth)
+            node.closes = node.depth - next_depth
     return Thread(nodes)

@@ -11,7 +11,6 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -115,11 +114,10 @@ class Untouched:
 
 
 def _comments_untouched(post) -> bool:
-    if not apps.is_installed("comments"):
-        return True
-    from comments.demo import demo_comments_untouched
+    """Whether every other app's demo data on the post (the comment threads) is untouched."""
+    from blog import demo
 
-    return demo_comments_untouched(post)
+    return all(check(post) for check in demo.untouched_checks)
 
 
 def _post_untouched(post, spec, author) -> bool:

@@ -89,15 +89,11 @@ class Command(BaseCommand):
         )
 
     def extend_demo(self, author):
-        """Hook for other apps' demo content (the comments app adds the threads)."""
-        from django.apps import apps
+        """Other apps' demo content (the comments app adds the threads, see blog.demo)."""
+        from blog import demo
 
-        if apps.is_installed("comments"):
-            try:
-                from comments.demo import load_demo_comments
-            except ImportError:
-                return
-            load_demo_comments(author=author, stdout=self.stdout)
+        for loader in demo.loaders:
+            loader(author=author, stdout=self.stdout)
 
     def _author(self):
         user_model = get_user_model()
