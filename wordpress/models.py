@@ -19,12 +19,6 @@ class ImportedObjectQuerySet(models.QuerySet):
     def of_kind(self, *kinds):
         return self.filter(kind__in=kinds)
 
-    def posts_pages_attachments(self):
-        """Kinds that share WordPress's post ID space (wp_posts): ?p= may mean any of them."""
-        return self.of_kind(
-            ImportedObject.Kind.POST, ImportedObject.Kind.PAGE, ImportedObject.Kind.ATTACHMENT
-        )
-
 
 class ImportedObject(models.Model):
     """One object imported from WordPress: its WordPress ID and what it became here.
