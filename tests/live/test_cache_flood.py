@@ -9,6 +9,7 @@ pages and avatars are served from it.
 
 import secrets
 import shutil
+import time
 
 import pytest
 
@@ -42,6 +43,10 @@ def blog(tmp_path_factory):
         ) as server,
     ):
         post_url, comment_id, avatar_url = server.shell(SETUP).split()
+        # Each worker reads the content version's database stamp at most once a second
+        # (core/contentversion.py): past that second, every worker keys fragments under
+        # the version that SETUP's writes made, and the keys "before" are all there are.
+        time.sleep(1.5)
         yield server, redis, post_url, int(comment_id), avatar_url
 
 
