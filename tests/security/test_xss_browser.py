@@ -39,7 +39,7 @@ from comments.services import Author, recount, submit_comment
 from tests.conftest import SUPERUSER_PASSWORD
 from tests.factories import PostFactory
 from tests.security.xss_corpus import CORPUS, FORMS
-from wordpress.comment_import import clean_url, prepare
+from wordpress.comment_import import clean_url
 from wordpress.comment_text import comment_markdown
 from wordpress.content import convert_post, plain_title
 
@@ -220,25 +220,22 @@ def plant(author, base_url: str) -> Planted:
                     user_agent=text,
                 ),
                 body=text,
-                base_url=base_url,
             )
             if not comment.author_url:
                 # A website stored without the form's checks (older data, another tool).
                 Comment.objects.filter(pk=comment.pk).update(author_url=text[:URL_MAX])
             planted.append(comment)
             # As wordpress.comment_import does: the HTML converted, derived fields by
-            # `prepare`, written with bulk_create.
+            # `Comment.derive_fields()`, written with bulk_create.
             imported.append(
-                prepare(
-                    Comment(
-                        post=wp_post,
-                        author_name=(plain_title(text) or "Anonym")[:NAME_MAX],
-                        author_email=f"wp{payload.number}@example.net",
-                        author_url=clean_url(text),
-                        body=comment_markdown(text),
-                        status=Comment.Status.APPROVED,
-                    )
-                )
+                Comment(
+                    post=wp_post,
+                    author_name=(plain_title(text) or "Anonym")[:NAME_MAX],
+                    author_email=f"wp{payload.number}@example.net",
+                    author_url=clean_url(text),
+                    body=comment_markdown(text),
+                    status=Comment.Status.APPROVED,
+                ).derive_fields()
             )
     Comment.objects.bulk_create(imported)
     for post in wordpress_posts:
