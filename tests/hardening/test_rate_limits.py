@@ -20,7 +20,6 @@ import html
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -31,6 +30,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
+
+from tests.live.server import free_port, static_files_outdated
 
 BASE_DIR = Path(settings.BASE_DIR)
 WORKERS = 3
@@ -53,20 +54,6 @@ print(post.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _static_files_outdated() -> bool:
-    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    sources = [p for p in (BASE_DIR / "static").rglob("*") if p.is_file()]
-    return any(p.stat().st_mtime > manifest.stat().st_mtime for p in sources)
-
-
 def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
@@ -76,7 +63,7 @@ class Server:
     """gunicorn on 127.0.0.1 with its own database; see the module docstring."""
 
     def __init__(self, tmp: Path, database_url: str | None):
-        self.port = _free_port()
+        self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"
         env = {
             k: v
@@ -103,7 +90,7 @@ class Server:
         self.log = open(tmp / "gunicorn.log", "w+")  # noqa: SIM115
         manage = [sys.executable, str(BASE_DIR / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
-        if _static_files_outdated():
+        if static_files_outdated():
             # Production settings serve static files by their manifest: collect them
             # (as make loadtest does), but only when needed, since a run rewrites files
             # other test runs in this folder may be reading.

@@ -44,7 +44,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _static_files_outdated() -> bool:
+def static_files_outdated() -> bool:
+    """Whether `collectstatic` must run before a server with DEBUG off starts."""
     manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
     if not manifest.exists():
         return True
@@ -128,7 +129,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         """Migrate, collect static files when needed (DEBUG off), start, wait for an answer."""
         self.manage("migrate", "--noinput", "-v0")
-        if not self.debug and _static_files_outdated():
+        if not self.debug and static_files_outdated():
             # DEBUG off serves static files by their manifest; collect them only when
             # needed, since other test runs in this checkout may be reading them.
             self.manage("collectstatic", "--noinput", "-v0")
