@@ -29,7 +29,9 @@ NAMESPACES = {
     "http://purl.org/dc/elements/1.1/": "dc",
     "http://wellformedweb.org/CommentAPI/": "wfw",
 }
-_WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/(\d+\.\d+)/(excerpt/)?$")
+# WordPress writes http://, WordPress.com https:// (as WordPress's importer, the file's
+# own declaration counts, whatever its scheme).
+_WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/(excerpt/)?$")
 # Bytes XML 1.0 never allows. Old WordPress exports carry them (pasted from word
 # processors); WordPress's importer tolerates them, so we drop them too.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])

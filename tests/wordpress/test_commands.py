@@ -102,3 +102,17 @@ def test_id_allocator_keeps_wordpress_ids_and_avoids_them():
     assert ids.get("native-3", preferred=3) == 3
     assert ids.get("native-3", preferred=3) == 3
     assert ids.get("other") == 8
+
+
+def test_a_wordpress_com_export_is_imported(tmp_path, db):
+    """WordPress.com declares the WXR namespaces with https://: the post is imported."""
+    from tests.wordpress.build import item, wxr
+
+    text = wxr(item(7, "Vom Punkt com", excerpt="Kurz")).replace(
+        "http://wordpress.org/export/", "https://wordpress.org/export/"
+    )
+    text = text.replace("<generator>https://wordpress.org/", "<generator>https://wordpress.com/")
+    assert "<generator>https://wordpress.com/" in text
+    run("import_wordpress", str(write(tmp_path, text)))
+    post = Post.objects.get(title="Vom Punkt com")
+    assert post.excerpt == "Kurz"

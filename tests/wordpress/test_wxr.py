@@ -29,10 +29,15 @@ def records(path):
     return list(read_wxr(path))
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_reads_every_wxr_version(tmp_path, version):
-    """WXR 1.0, 1.1 and 1.2 differ in their namespaces; all three read the same."""
-    path = write(tmp_path, wxr(item(5, "Hallo", excerpt="Kurz"), version=version))
+def test_reads_every_wxr_version(tmp_path, version, scheme):
+    """WXR 1.0, 1.1 and 1.2, with WordPress's http:// or WordPress.com's https:// namespaces."""
+    text = wxr(item(5, "Hallo", excerpt="Kurz"), version=version)
+    if scheme == "https":
+        text = text.replace("http://wordpress.org/export/", "https://wordpress.org/export/")
+        assert "https://wordpress.org/export/" in text
+    path = write(tmp_path, text)
     channel, post = [r for r in records(path) if isinstance(r, Channel | Item)]
     assert channel.wxr_version == version
     assert (post.wp_id, post.title, post.excerpt, post.slug) == (5, "Hallo", "Kurz", "beitrag-5")
