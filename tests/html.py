@@ -116,3 +116,20 @@ def one(source, tag: str, cls: str | None = None, **attrs) -> Element:
 def post_titles(source) -> list[str]:
     """Titles of the post summaries in a list, in order."""
     return [e.clean_text for e in select(source, "h2", "entry-title")]
+
+
+def comment_form_values(source) -> dict:
+    """What the comment form would send as the page fills it in: its inputs, the ticked
+    boxes as "on", and the text (the newline after <textarea> is not part of it)."""
+    elements = parse(source)
+    form = one(elements, "form", id_="commentform")
+    inputs = [e for e in elements if e.tag == "input" and form in e.parents]
+    values = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in inputs
+        if e.attrs.get("type") != "checkbox"
+    }
+    values.update({e.attrs["name"]: "on" for e in inputs if "checked" in e.attrs})
+    body = one(elements, "textarea", id_="id_body").text
+    values["body"] = body.removeprefix("\r\n").removeprefix("\n")
+    return values

@@ -29,6 +29,7 @@ from tests.comments.helpers import (
     thread_parent_id,
 )
 from tests.factories import CommentFactory, PostFactory, ReplyFactory, UserFactory
+from tests.html import comment_form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -732,26 +733,6 @@ def _refusing_everything(execute, sql, params, many, context):
     raise OperationalError("unable to open database file")
 
 
-def _filled_in(response) -> dict:
-    """The values of the comment form's fields as the page fills them in."""
-    elements = parse(response)
-    form = one(elements, "form", id_="commentform")
-    values = {
-        e.attrs["name"]: e.attrs.get("value", "")
-        for e in elements
-        if e.tag == "input" and form in e.parents and e.attrs.get("type") != "checkbox"
-    }
-    values.update(
-        {
-            e.attrs["name"]: "on"
-            for e in elements
-            if e.tag == "input" and form in e.parents and "checked" in e.attrs
-        }
-    )
-    values["body"] = textarea_value(response)
-    return values
-
-
 @pytest.fixture
 def read_only_sqlite(client, post):
     """The post read once (as a commenter does), then the database refuses writes as a
@@ -766,7 +747,7 @@ def read_only_sqlite(client, post):
         cursor.execute("PRAGMA query_only = OFF")
 
 
-def test_read_only_database_is_503_with_the_form_filled_in(client, post, read_only_sqlite):
+def test_read_only_database_is_503_with_the_formcomment_form_values(client, post, read_only_sqlite):
     """A read-only database: 503 with Retry-After, a German explanation and every field kept."""
     response = send_comment(
         client,
@@ -784,7 +765,7 @@ def test_read_only_database_is_503_with_the_form_filled_in(client, post, read_on
         "Das Blog kann im Moment nichts speichern. Bitte versuche es in ein paar Minuten noch "
         "einmal. Dein Text steht unten, damit nichts verloren geht."
     )
-    fields = _filled_in(response)
+    fields = comment_form_values(response)
     assert fields["body"] == TEXT
     assert (fields["author_name"], fields["author_email"], fields["author_url"]) == (
         "Jürgen",
@@ -813,7 +794,7 @@ def test_a_database_that_cannot_write_keeps_the_reply(client, post, thomas, erro
         response = send_comment(client, post, body=TEXT, parent=str(thomas.pk))
     assert response.status_code == 503
     assert one(response, "h1").clean_text == UNSAVED_NOW
-    fields = _filled_in(response)
+    fields = comment_form_values(response)
     assert (fields["body"], fields["parent"]) == (TEXT, str(thomas.pk))
     assert Comment.objects.get() == thomas
 
@@ -824,7 +805,7 @@ def test_the_kept_form_sends_the_comment_once_the_database_is_back(client, post)
     with connection.execute_wrapper(_refusing_writes(OperationalError("disk I/O error"))):
         page = send_comment(client, post, body=TEXT, author_name="Jürgen")
     assert page.status_code == 503
-    fields = {**_filled_in(page), "captcha": "passed"}
+    fields = {**comment_form_values(page), "captcha": "passed"}
     response = client.post(
         one(page, "form", id_="commentform").attrs["action"], fields, REMOTE_ADDR="198.51.100.1"
     )
@@ -876,7 +857,7 @@ def test_a_form_in_latin1_is_400_with_the_text_readable(client, post, content_ty
     assert response.status_code == 400
     assert one(response, "h1").clean_text == UNSAVED
     assert "Zeichenkodierung" in one(response, "p", "form-error").clean_text
-    fields = _filled_in(response)
+    fields = comment_form_values(response)
     assert fields["body"] == 'Größe üben, "Straße" à la carte'
     assert (fields["author_name"], fields["author_email"]) == ("Jürgen", "juergen@example.net")
     assert not Comment.objects.exists()
@@ -893,7 +874,7 @@ def test_utf8_with_one_broken_byte_keeps_the_rest_readable(client, post):
         REMOTE_ADDR="198.51.100.1",
     )
     assert response.status_code == 400
-    assert _filled_in(response)["body"] == "Größe ist relativ\ufffd"
+    assert comment_form_values(response)["body"] == "Größe ist relativ\ufffd"
 
 
 def test_a_utf8_form_with_a_charset_is_taken(client, post):

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.html import one, parse
+from tests.html import comment_form_values, one, parse
 from tests.live import LiveServer, csrf_token
 
 TEXT = "Mein langer Text mit Umlauten: Größe, Übung 😉\nzweite Zeile"
@@ -61,19 +61,6 @@ def _fill(directory) -> None:
                 if exc.errno != errno.ENOSPC:
                     raise
     assert os.statvfs(directory).f_bavail == 0
-
-
-def _filled_in(page: str) -> dict:
-    """The comment form's text fields as the page fills them in."""
-    elements = parse(page)
-    form = one(elements, "form", id_="commentform")
-    fields = {
-        e.attrs["name"]: e.attrs.get("value", "")
-        for e in elements
-        if e.tag == "input" and form in e.parents and e.attrs.get("type") != "checkbox"
-    }
-    fields["body"] = one(elements, "textarea", id_="id_body").text.removeprefix("\n")
-    return fields
 
 
 @pytest.fixture
@@ -137,7 +124,7 @@ def _assert_kept_on_a_503(server, response) -> dict:
         "Dein Kommentar konnte gerade nicht gespeichert werden"
     )
     assert "Dein Text steht unten, damit nichts verloren geht." in page
-    fields = _filled_in(page)
+    fields = comment_form_values(page)
     for name in ("body", "author_name", "author_email", "author_url"):
         assert fields[name] == FORM[name], name
     return fields
@@ -222,7 +209,7 @@ def test_a_comment_form_in_latin1_is_the_blogs_400_with_the_text(blog):
     page = response.text
     assert one(parse(page), "h1").clean_text == "Dein Kommentar konnte nicht gespeichert werden"
     assert "nicht in UTF-8" in page or "Zeichenkodierung" in page
-    fields = _filled_in(page)
+    fields = comment_form_values(page)
     assert fields["body"] == LATIN1
     assert fields["author_name"] == "Jürgen"
 
