@@ -127,9 +127,10 @@ class PostQuerySet(models.QuerySet):
         return self.filter(indexable_q())
 
     def reachable_by(self, user):
-        """Posts a reader may open: staff see drafts and scheduled posts too."""
+        """Posts a reader may open: staff see drafts and scheduled posts too, nobody
+        a post in the trash."""
         if user and user.is_staff:
-            return self.all()
+            return self.exclude(status=Post.Status.TRASH)
         return self.listed_for(user)
 
     def for_listing(self):
@@ -148,6 +149,8 @@ class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        # In the trash (issue #12): hidden from everyone, restorable for 30 days.
+        TRASH = "trash", _("Trash")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -223,6 +226,12 @@ class Post(models.Model):
     terms = models.JSONField(default=dict, blank=True, editable=False)
     # Lower-cased visible text, made at save time: search matches umlauts in any case.
     search_text = models.TextField(editable=False, blank=True)
+    # Since when it is in the trash and the status "restore" brings back (issue #12,
+    # blog/trash.py). The slug stays, so that nothing else takes the address meanwhile.
+    trashed_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    status_before_trash = models.CharField(max_length=20, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -279,6 +288,10 @@ class Post(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.status == self.Status.TRASH
 
     @property
     def is_private(self) -> bool:
@@ -360,6 +373,12 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Page.Status.PUBLISHED)
 
+    def reachable_by(self, user):
+        """Pages a reader may open: staff see drafts too, nobody a page in the trash."""
+        if user and user.is_staff:
+            return self.exclude(status=Page.Status.TRASH)
+        return self.published()
+
     def in_navigation(self):
         return self.published().filter(show_in_navigation=True).order_by("menu_order", "title")
 
@@ -370,6 +389,8 @@ class Page(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        # In the trash (issue #12): hidden from everyone, restorable for 30 days.
+        TRASH = "trash", _("Trash")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.CharField(_("slug"), max_length=200, blank=True)
@@ -391,6 +412,12 @@ class Page(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     path = models.CharField(max_length=1000, unique=True, editable=False)
+    # Since when it is in the trash and the status "restore" brings back (issue #12,
+    # blog/trash.py). The slug stays, so that nothing else takes the address meanwhile.
+    trashed_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    status_before_trash = models.CharField(max_length=20, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -411,6 +438,10 @@ class Page(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.status == self.Status.TRASH
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -313,8 +313,7 @@ def post_password(request, pk):
 
 def page_detail(request, path):
     """A static page at /slug/ or /parent/child/. Template: blog/page_detail.html."""
-    pages = Page.objects.all() if request.user.is_staff else Page.objects.published()
-    page = get_object_or_404(pages, path=path)
+    page = get_object_or_404(Page.objects.reachable_by(request.user), path=path)
     return render(request, "blog/page_detail.html", {"page": page})
 
 
