@@ -98,6 +98,7 @@ class Importer:
         self.stored_files: list[str] = []
         self.max_comment_id = 0
         self.featured_sources: dict[int, Path] = {}
+        self.undeclared: dict[str, str] = {}
 
     # --- the two passes ----------------------------------------------------------------
 
@@ -146,6 +147,13 @@ class Importer:
             self.report.warn(
                 None, f"removed {reader.dropped_bytes} control characters that XML does not allow"
             )
+        # Elements WordPress does not write (plugins, other generators): skipped (#13).
+        for name, count in reader.unknown.items():
+            self.report.skipped[f"unknown elements <{name}>"] += count
+        self.undeclared = reader.undeclared
+        if self.undeclared:
+            prefixes = ", ".join(f"{p}:" for p in self.undeclared)
+            self.report.warn(None, f"the file uses {prefixes} without declaring it; read anyway")
 
     def _load_mapping(self) -> None:
         self.mapped: dict[str, dict[int, ImportedObject]] = {kind: {} for kind in Kind.values}
@@ -361,7 +369,7 @@ class Importer:
     def _import_items(self) -> None:
         self.waiting_pages: dict[int, list[Item]] = {}
         done = 0
-        for record in read_wxr(self.path):
+        for record in read_wxr(self.path, self.undeclared):
             if not isinstance(record, Item):
                 continue
             done += 1

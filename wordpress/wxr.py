@@ -8,13 +8,20 @@ on and errors can name it.
 
 `read_wxr(path)` yields, in document order: `Author`, `Term` (categories, tags and
 other taxonomies), one `Channel` (before the first item) and `Item`s.
+
+Any generator (WordPress, WordPress.com, plugins that edit exports) is read as
+WordPress's importer reads it (issue #13): the wp: and excerpt: namespaces are the ones
+the file binds to those prefixes, elements WordPress does not write are skipped and
+counted (`WXRReader.unknown`), and a prefix a plugin used without declaring it, which
+libxml only warns about, is declared for it (the file is read again from the start,
+the records already handed out are not repeated).
 """
 
 import datetime
-import functools
 import html
 import re
 import zoneinfo
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -36,6 +43,39 @@ _WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/(excerpt
 # processors); WordPress's importer tolerates them, so we drop them too.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 _NO_DATE = "0000-00-00 00:00:00"
+# expat's XML_ERROR_UNBOUND_PREFIX: an element or attribute with an undeclared prefix.
+_UNBOUND_PREFIX = 27
+_PREFIXED = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_RSS_TAG = re.compile(rb"<rss(?=[\s>/])")
+_UNDECLARED = "urn:x-wxr-undeclared:"
+# How many undeclared prefixes one file may need before it counts as broken.
+MAX_UNDECLARED = 20
+
+# What WordPress's exporter (and RSS 2.0 around it) writes; anything else below the
+# channel, an item or a comment is counted as unknown and skipped.
+RSS_CHANNEL = {
+    "title", "link", "description", "language", "copyright", "managingEditor", "webMaster",
+    "pubDate", "lastBuildDate", "category", "generator", "docs", "cloud", "ttl", "image",
+    "rating", "textInput", "skipHours", "skipDays",
+}  # fmt: skip
+KNOWN_IN_CHANNEL = RSS_CHANNEL | {
+    "item", "wp:wxr_version", "wp:base_site_url", "wp:base_blog_url", "wp:author",
+    "wp:category", "wp:tag", "wp:term", "wp:option",
+}  # fmt: skip
+KNOWN_IN_ITEM = {
+    "title", "link", "description", "author", "category", "comments", "enclosure", "guid",
+    "pubDate", "source", "dc:creator", "content:encoded", "excerpt:encoded", "wp:post_id",
+    "wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt",
+    "wp:comment_status", "wp:ping_status", "wp:post_name", "wp:status", "wp:post_parent",
+    "wp:menu_order", "wp:post_type", "wp:post_password", "wp:is_sticky", "wp:attachment_url",
+    "wp:postmeta", "wp:comment",
+}  # fmt: skip
+KNOWN_IN_COMMENT = {
+    "wp:comment_id", "wp:comment_author", "wp:comment_author_email", "wp:comment_author_url",
+    "wp:comment_author_IP", "wp:comment_date", "wp:comment_date_gmt", "wp:comment_content",
+    "wp:comment_approved", "wp:comment_type", "wp:comment_parent", "wp:comment_user_id",
+    "wp:commentmeta",
+}  # fmt: skip
 
 
 class WXRError(Exception):
@@ -133,11 +173,15 @@ class _LineReader:
 
     CHUNK = 64 * 1024
 
-    def __init__(self, fh):
+    def __init__(self, fh, declare: dict[str, str] | None = None):
         self._fh = fh
         self._newlines = 0
         self.line = 0  # the line of the data read last
         self.dropped = 0
+        self.data = b""  # the data read last
+        # Namespace declarations to add to <rss> (prefixes a plugin forgot to declare),
+        # on the same line, so that line numbers stay those of the file.
+        self._declare = "".join(f' xmlns:{p}="{uri}"' for p, uri in (declare or {}).items())
 
     def read(self, size=-1):
         for data in iter(lambda: self._fh.readline(self.CHUNK), b""):
@@ -145,27 +189,58 @@ class _LineReader:
             self._newlines += data.endswith(b"\n")
             clean = data.translate(None, _CONTROL_BYTES)
             self.dropped += len(data) - len(clean)
+            if self._declare and _RSS_TAG.search(clean):
+                clean = _RSS_TAG.sub(lambda m: m.group(0) + self._declare.encode(), clean, 1)
+                self._declare = ""
             if clean:
+                self.data = clean
                 return clean
         return b""
 
 
-@functools.cache  # a file has a few dozen distinct tags, read hundreds of thousands of times
-def _name(tag: str) -> str:
-    """ "{namespace}local" as "prefix:local" (wp:, excerpt:, content:, dc:), any WXR version."""
-    if not tag.startswith("{"):
+class _Names:
+    """Element tags as "prefix:local" (wp:, excerpt:, content:, dc:), any WXR version.
+
+    As in WordPress's importer, the wp: and excerpt: namespaces are whatever the file
+    binds to those prefixes (or any WXR namespace, http or https); content: and dc: are
+    the fixed RSS ones. Other namespaces keep the file's own prefix, for the report.
+    """
+
+    def __init__(self):
+        self.prefixes: dict[str, str] = {}  # namespace URI → the file's prefix
+        self._cache: dict[str, str] = {}  # a file has a few dozen distinct tags
+
+    def declare(self, prefix: str, uri: str) -> None:
+        self.prefixes.setdefault(uri, prefix)
+        self._cache.clear()
+
+    def __call__(self, tag: str) -> str:
+        name = self._cache.get(tag)
+        if name is None:
+            name = self._cache[tag] = self._name(tag)
+        return name
+
+    def _name(self, tag: str) -> str:
+        if not tag.startswith("{"):
+            return tag
+        namespace, local = tag[1:].split("}", 1)
+        match = _WP_NAMESPACE.match(namespace)
+        if match:
+            return f"{'excerpt' if match.group(2) else 'wp'}:{local}"
+        if namespace in NAMESPACES:
+            return f"{NAMESPACES[namespace]}:{local}"
+        prefix = self.prefixes.get(namespace, "")
+        if prefix in ("wp", "excerpt"):
+            return f"{prefix}:{local}"
+        if prefix and prefix not in NAMESPACES.values():
+            return f"{prefix}:{local}"
         return tag
-    namespace, local = tag[1:].split("}", 1)
-    match = _WP_NAMESPACE.match(namespace)
-    if match:
-        return f"{'excerpt' if match.group(2) else 'wp'}:{local}"
-    prefix = NAMESPACES.get(namespace)
-    return f"{prefix}:{local}" if prefix else tag
 
 
 def _text(element, name: str, default: str = "") -> str:
+    """The text of the child named `name` (tags already named by the reader)."""
     for child in element:
-        if _name(child.tag) == name:
+        if child.tag == name:
             return child.text or ""
     return default
 
@@ -251,7 +326,7 @@ def _item(element, line: int) -> Item:
     if not item.wp_id:
         raise WXRError("an <item> without wp:post_id", line)
     for child in element:
-        name = _name(child.tag)
+        name = child.tag
         if name == "category":
             item.terms.append(
                 (child.get("domain", ""), child.get("nicename", ""), child.text or "")
@@ -318,48 +393,87 @@ def _sticky_ids(value: str) -> set[int]:
 
 
 class WXRReader:
-    """Iterate over a WXR file's records; `dropped_bytes` counts removed control bytes."""
+    """Iterate over a WXR file's records; see the module docstring.
+
+    `dropped_bytes` counts removed control bytes, `unknown` the skipped elements by
+    name ("wpcom:meta"), `undeclared` the prefixes declared for the file.
+    """
 
     HEADER = {
         "title": "title",
         "link": "link",
+        "description": "description",
         "wp:base_site_url": "base_site_url",
         "wp:base_blog_url": "base_blog_url",
         "wp:wxr_version": "wxr_version",
     }
 
-    def __init__(self, path):
+    def __init__(self, path, undeclared: dict[str, str] | None = None):
         self.path = path
         self.dropped_bytes = 0
+        self.unknown: Counter = Counter()
+        self.undeclared: dict[str, str] = dict(undeclared or {})
 
     def __iter__(self) -> Iterator[Channel | Author | Term | Item]:
-        with open(self.path, "rb") as fh:
-            source = _LineReader(fh)
-            try:
-                yield from self._records(source)
-            except ParseError as exc:
-                line = exc.position[0] if getattr(exc, "position", None) else source.line
-                raise WXRError(f"the file is not well-formed XML ({exc})", line) from None
-            except DefusedXmlException as exc:
-                raise WXRError(
-                    "the file declares XML entities or refers to external ones; WordPress "
-                    f"exports never do, and they are refused for safety ({exc})",
-                    source.line,
-                ) from None
-            finally:
-                self.dropped_bytes = source.dropped
+        handed_out = 0
+        while True:
+            self.unknown = Counter()
+            with open(self.path, "rb") as fh:
+                source = _LineReader(fh, self.undeclared)
+                names = _Names()
+                try:
+                    for n, record in enumerate(self._records(source, names)):
+                        if n >= handed_out:  # a second reading repeats nothing
+                            handed_out += 1
+                            yield record
+                    return
+                except ParseError as exc:
+                    line = exc.position[0] if getattr(exc, "position", None) else source.line
+                    if getattr(exc, "code", None) == _UNBOUND_PREFIX and self._declare(
+                        source, names
+                    ):
+                        continue
+                    raise WXRError(f"the file is not well-formed XML ({exc})", line) from None
+                except DefusedXmlException as exc:
+                    raise WXRError(
+                        "the file declares XML entities or refers to external ones; WordPress "
+                        f"exports never do, and they are refused for safety ({exc})",
+                        source.line,
+                    ) from None
+                finally:
+                    self.dropped_bytes = source.dropped
 
-    def _records(self, source) -> Iterator[Channel | Author | Term | Item]:
-        events = iterparse(source, events=("start", "end"))
+    def _declare(self, source: _LineReader, names: _Names) -> bool:
+        """Declare the prefixes the line in error uses without a declaration; False if
+        there are none (another error) or too many."""
+        known = set(names.prefixes.values()) | set(self.undeclared) | {"xml", "xmlns"}
+        found = {a or b for a, b in _PREFIXED.findall(source.data)}
+        new = {p.decode() for p in found} - known
+        if not new or len(self.undeclared) + len(new) > MAX_UNDECLARED:
+            return False
+        for prefix in sorted(new):
+            self.undeclared[prefix] = _UNDECLARED + prefix
+        return True
+
+    def _count_unknown(self, element, known: set[str]) -> None:
+        for child in element:
+            if child.tag not in known:
+                self.unknown[child.tag] += 1
+
+    def _records(self, source, names: _Names) -> Iterator[Channel | Author | Term | Item]:
+        events = iterparse(source, events=("start", "end", "start-ns"))
         channel_element = None
         channel = Channel()
         channel_sent = False
         item_line = 0
         depth = 0
         for event, element in events:
+            if event == "start-ns":
+                names.declare(*element)
+                continue
             if event == "start":
                 depth += 1
-                name = _name(element.tag)
+                name = names(element.tag)
                 if depth == 1 and name != "rss":
                     local = name.rsplit("}", 1)[-1]
                     raise WXRError(
@@ -378,9 +492,18 @@ class WXRReader:
             depth -= 1
             if depth != 2 or channel_element is None:
                 continue
-            name = _name(element.tag)
+            # A child of the channel is complete: name its tags once, as "wp:post_id".
+            for node in element.iter():
+                node.tag = names(node.tag)
+            name = element.tag
             line = item_line if name == "item" else source.line
+            if name not in KNOWN_IN_CHANNEL:
+                self.unknown[name] += 1
             if name == "item":
+                self._count_unknown(element, KNOWN_IN_ITEM)
+                for child in element:
+                    if child.tag == "wp:comment":
+                        self._count_unknown(child, KNOWN_IN_COMMENT)
                 yield _item(element, line)
             elif name == "wp:author":
                 yield _author(element, line)
@@ -411,6 +534,9 @@ class WXRReader:
             raise WXRError(f"unsupported WXR version {channel.wxr_version!r}", line)
 
 
-def read_wxr(path) -> WXRReader:
-    """The records of the WXR file at `path`, streamed; see the module docstring."""
-    return WXRReader(path)
+def read_wxr(path, undeclared: dict[str, str] | None = None) -> WXRReader:
+    """The records of the WXR file at `path`, streamed; see the module docstring.
+
+    `undeclared`: the prefixes an earlier reading of the same file had to declare.
+    """
+    return WXRReader(path, undeclared)
