@@ -309,11 +309,16 @@ class Post(models.Model):
             self.image_variants, self.featured_image.url, self.featured_image_width or 0
         )
 
+    def render_text(self) -> None:
+        """The body's sanitised HTML and the summary, as saving makes them (the admin's
+        preview of unsaved text calls it too)."""
+        self.body_html = responsive_images(render_markdown(self.body))
+        self.summary = self.excerpt.strip() or derive_excerpt(self.body_html)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
-        self.body_html = responsive_images(render_markdown(self.body))
-        self.summary = self.excerpt.strip() or derive_excerpt(self.body_html)
+        self.render_text()
         self.search_text = f"{self.title}\n{plain_text(self.body_html)}".casefold()
         if self.visibility != self.Visibility.PASSWORD:
             self.password = ""
@@ -611,3 +616,110 @@ class Media(models.Model):
         alt = self.alt.replace("]", "")
         title = f' "{self.caption}"' if self.caption else ""
         return f"![{alt}]({self.file.url}{title})"
+
+
+class Autosave(models.Model):
+    """The text of a post or page being edited, saved in the background (issue #12).
+
+    One per user and object; a new, unsaved object is found again by the key its add
+    form carries (`new_key`). Never written over the object itself: blog/autosave.py.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", _("post")
+        PAGE = "page", _("page")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    new_key = models.CharField(max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=Q(post__isnull=False),
+                name="autosave_one_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "page"],
+                condition=Q(page__isnull=False),
+                name="autosave_one_per_page",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "new_key"],
+                condition=~Q(new_key=""),
+                name="autosave_one_per_new_key",
+            ),
+            # Exactly one of: a post, a page, a new object's key.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="post", post__isnull=False, page__isnull=True, new_key="")
+                    | Q(kind="page", page__isnull=False, post__isnull=True, new_key="")
+                    | (Q(post__isnull=True, page__isnull=True) & ~Q(new_key=""))
+                ),
+                name="autosave_names_one_object",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+
+class PreviewLink(models.Model):
+    """A shared preview of a draft or scheduled post or page (issue #12).
+
+    The link carries this row's `key`, signed with an expiry (blog/preview.py); making a
+    new link or revoking deletes the row, and the old link shows nothing any more.
+    """
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="preview_link_names_one_object",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.post or self.page)
+
+    def get_absolute_url(self):
+        from .preview import link_url
+
+        return link_url(self)

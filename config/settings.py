@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "captcha",
     "axes",
+    # Revisions of posts and pages (issue #12, blog/revisions.py).
+    "reversion",
     # The platform under the apps (caching, middlewares, backups); imports none of them.
     "core",
     "blog",
@@ -215,6 +217,13 @@ if not BLOG_FRAGMENT_CACHE:
     CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # How long a reverse proxy or CDN may keep an anonymous page (Cache-Control max-age).
 PAGE_CACHE_MAX_AGE = env_int("BLOG_PAGE_CACHE_MAX_AGE", 60)
+
+# The author's desk (issue #12): seconds between background saves of the text being
+# edited (blog/autosave.py), revisions kept per post or page, older ones pruned
+# (blog/revisions.py), days a shared preview link works (blog/preview.py).
+BLOG_AUTOSAVE_SECONDS = env_int("BLOG_AUTOSAVE_SECONDS", 30)
+BLOG_REVISIONS_KEPT = env_int("BLOG_REVISIONS_KEPT", 50)
+BLOG_PREVIEW_LINK_DAYS = env_int("BLOG_PREVIEW_LINK_DAYS", 7)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
