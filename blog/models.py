@@ -148,6 +148,9 @@ class PostQuerySet(models.QuerySet):
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Submitted for review by a contributor, who may not publish (issue #12,
+        # blog/roles.py): waits, hidden like a draft, for someone who may.
+        PENDING = "pending", _("Pending review")
         PUBLISHED = "published", _("Published")
         # In the trash (issue #12): hidden from everyone, restorable for 30 days.
         TRASH = "trash", _("Trash")
@@ -239,6 +242,11 @@ class Post(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        # WordPress's capabilities of these names (blog/roles.py, issue #12).
+        permissions = [
+            ("publish_post", "Can publish posts"),
+            ("edit_others_posts", "Can edit others' posts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(visibility="password") | ~Q(password=""),
@@ -288,6 +296,10 @@ class Post(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
     @property
     def is_trashed(self) -> bool:

@@ -108,6 +108,9 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        # WordPress's capability: every comment and the DSGVO tools (blog/roles.py);
+        # without it, only the comments on one's own posts.
+        permissions = [("moderate_comments", "Can moderate every comment")]
         indexes = [
             models.Index(fields=["post", "created_at"]),
             models.Index(fields=["status", "created_at"]),
