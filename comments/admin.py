@@ -440,6 +440,10 @@ class DiscussionSettingsForm(forms.ModelForm):
             "flood_seconds",
             "thread_depth",
             "close_after_days",
+            "page_comments",
+            "comments_per_page",
+            "default_comments_page",
+            "comment_order",
             "notify_author",
             "ip_retention_days",
         ]
@@ -464,7 +468,19 @@ class DiscussionSettingsAdmin(SingletonAdmin):
             _("Comment moderation"),
             {"fields": ["max_links", "moderation_words", "disallowed_words", "flood_seconds"]},
         ),
-        (_("Other comment settings"), {"fields": ["thread_depth", "close_after_days"]}),
+        (
+            _("Other comment settings"),
+            {
+                "fields": [
+                    "thread_depth",
+                    "close_after_days",
+                    "page_comments",
+                    "comments_per_page",
+                    "default_comments_page",
+                    "comment_order",
+                ]
+            },
+        ),
         (_("Email me whenever"), {"fields": ["notify_author"]}),
         (_("Privacy"), {"fields": ["ip_retention_days"]}),
     ]

@@ -151,7 +151,10 @@ class Comment(models.Model):
         return self
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        """Its post's comment page that shows it, with #comment-N (comments/paging.py)."""
+        from .paging import comment_link
+
+        return comment_link(self)
 
     @property
     def is_approved(self) -> bool:
@@ -191,6 +194,24 @@ class DiscussionSettings(SingletonModel):
         _("threaded comments: levels deep"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    # Comment pages, WordPress's "Kommentare in Seiten … aufteilen" (issue #14): off by
+    # default; a page holds top-level comments with all their replies (comments/paging.py).
+    page_comments = models.BooleanField(_("break comments into pages"), default=False)
+    comments_per_page = models.PositiveSmallIntegerField(
+        _("top-level comments per page"), default=50, validators=[MinValueValidator(1)]
+    )
+    default_comments_page = models.CharField(
+        _("page shown by default"),
+        max_length=6,
+        choices=[("newest", _("the last page")), ("oldest", _("the first page"))],
+        default="newest",
+    )
+    comment_order = models.CharField(
+        _("comments shown at the top of each page"),
+        max_length=4,
+        choices=[("asc", _("the older ones")), ("desc", _("the newer ones"))],
+        default="asc",
     )
     close_after_days = models.PositiveIntegerField(
         _("close comments on posts older than this many days"),

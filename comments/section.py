@@ -4,12 +4,14 @@ comments/tree.py builds the thread and comments/render.py writes its HTML; this 
 puts the section together for the templates (templates/comments/_section.html): the
 thread (cached as HTML for every reader without a held comment of their own), the
 heading with the count, the form (empty, remembered, or bound with its errors when the
-comment view shows it again), the comment replied to (?replytocom=N) and whether the
-post is open. The browser's own state lives in two signed cookies: the held comments it
+comment view shows it again), the comment replied to (?replytocom=N), whether the
+post is open, and which comment page is shown with the links to the others
+(comments/paging.py). The browser's own state lives in two signed cookies: the held comments it
 sent (shown to it alone) and the author details it was asked to remember.
 """
 
 import json
+from typing import NamedTuple
 
 from django.conf import settings as django_settings
 from django.core import signing
@@ -24,9 +26,10 @@ from . import speech
 from .forms import CommentForm
 from .middleware import thread_placeholder
 from .models import DiscussionSettings
+from .paging import Paging, navigation, page_path, split
 from .render import render_thread
 from .services import comments_open, is_privileged
-from .tree import Thread, build_thread
+from .tree import build_thread
 
 PENDING_COOKIE = "comment_pending"
 PENDING_SALT = "comments.pending"
@@ -69,15 +72,25 @@ def remembered_author(request) -> dict:
     return {"author_name": name, "author_email": email, "author_url": url, "remember": True}
 
 
-def comment_section(request, post, *, form=None, error=None, reply_to=None) -> dict:
-    """Everything the post page needs for its comments: thread, heading, form state."""
+def comment_section(
+    request, post, *, form=None, error=None, reply_to=None, page: int | None = None
+) -> dict:
+    """Everything the post page needs for its comments: thread, heading, form state.
+
+    `page`: the comment page asked for (…/comment-page-N/), None for the default one.
+    """
     settings = DiscussionSettings.load()
+    paging = Paging.of(settings)
     is_open = comments_open(post, settings)
     pending = pending_ids(request)
-    thread_bytes, thread = _thread_html(post, settings.thread_depth, is_open, pending)
+    shown = _thread_html(post, settings.thread_depth, is_open, pending, paging, page)
+    page_url = page_path(post, shown.page, shown.pages, paging)
     if reply_to is None and form is None and request.GET.get("replytocom"):
-        thread = thread or build_thread(post, max_depth=settings.thread_depth)
-        reply_to = _reply_target(request, thread)
+        nodes = shown.nodes
+        if nodes is None:
+            thread = build_thread(post, max_depth=settings.thread_depth, include_pending=pending)
+            nodes = split(thread.nodes, paging, shown.page)[0]
+        reply_to = _reply_target(request, nodes)
     if form is None and is_open:
         form = CommentForm(
             post=post,
@@ -100,9 +113,11 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
         heading = ""
     return {
         "comment_fields": _visible_fields(form),
-        "form_cache_key": _form_cache_key(request, post, form, error, reply_to),
+        "form_cache_key": _form_cache_key(request, post, form, error, reply_to, page_url),
         # A marker the middleware replaces with the bytes (see comments/middleware.py).
-        "thread_html": thread_placeholder(request, post.pk, thread_bytes),
+        "thread_html": thread_placeholder(request, post.pk, shown.html),
+        "comment_pages": navigation(post, shown.page, shown.pages, paging),
+        "comment_page_url": page_url,
         "comment_heading": heading,
         "comments_open": is_open,
         "comment_form": form,
@@ -118,26 +133,38 @@ def comment_section(request, post, *, form=None, error=None, reply_to=None) -> d
     }
 
 
-def _thread_html(post, depth: int, is_open: bool, pending) -> tuple[bytes, Thread | None]:
-    """The thread's HTML in UTF-8, and the thread if it had to be built for it.
+class ShownThread(NamedTuple):
+    html: bytes  # UTF-8
+    page: int  # the comment page shown (1 without pages)
+    pages: int
+    nodes: list | None  # its comments, if they had to be built for it
+
+
+def _thread_html(post, depth: int, is_open: bool, pending, paging: Paging, page) -> ShownThread:
+    """The HTML of the thread's comment page `page` (None: the default one).
 
     The HTML is the same for every reader without a held comment of their own, until
-    something visible changes (the content version): then it comes from the cache.
+    something visible changes (the content version): then it comes from the cache,
+    one entry per comment page.
     """
     built = []
 
-    def build() -> bytes:
-        built.append(build_thread(post, max_depth=depth, include_pending=pending))
+    def build() -> tuple[bytes, int, int]:
+        thread = build_thread(post, max_depth=depth, include_pending=pending)
+        nodes, number, pages = split(thread.nodes, paging, page)
+        built.append(nodes)
         avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
-        html = render_thread(built[0].nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
-        return html.encode()
+        html = render_thread(nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
+        return html.encode(), number, pages
 
     key = (
         f"comments:thread-html:{post.pk}:{depth}:{is_open}:{get_language()}"
+        f":{paging.key}:{page or 'default'}"
         if django_settings.BLOG_FRAGMENT_CACHE and not pending
         else None
     )
-    return versioned(key, build, THREAD_TIMEOUT), (built[0] if built else None)
+    html, number, pages = versioned(key, build, THREAD_TIMEOUT)
+    return ShownThread(html, number, pages, built[0] if built else None)
 
 
 def _visible_fields(form) -> list:
@@ -147,11 +174,12 @@ def _visible_fields(form) -> list:
     return [(form[name], css) for name, css in FIELD_CLASSES.items() if name in form.fields]
 
 
-def _form_cache_key(request, post, form, error, reply_to) -> str:
+def _form_cache_key(request, post, form, error, reply_to, page_url: str) -> str:
     """A key for the rendered form when it is the same for every anonymous reader.
 
     An empty form for an anonymous reader without remembered details depends only on
-    the post, the comment replied to, the language and the content version; anything
+    the post, its comment page (the cancel link), the comment replied to, the language
+    and the content version; anything
     else (errors, prefilled fields, a logged-in user's CSRF token) is rendered afresh.
     """
     if form is None or form.is_bound or error or request.user.is_authenticated:
@@ -159,15 +187,16 @@ def _form_cache_key(request, post, form, error, reply_to) -> str:
     if any(form.initial.get(name) for name in ("author_name", "author_email", "author_url")):
         return ""
     reply = reply_to.pk if reply_to else 0
-    return f"{post.pk}:{reply}:{get_language()}:{content_version()}"
+    return f"{post.pk}:{page_url}:{reply}:{get_language()}:{content_version()}"
 
 
-def _reply_target(request, thread: Thread):
-    """The comment named by ?replytocom=N (the no-JavaScript reply link), if repliable."""
+def _reply_target(request, nodes):
+    """The comment named by ?replytocom=N (the no-JavaScript reply link), if repliable
+    and on the comment page shown."""
     wanted = parse_id(request.GET.get("replytocom", ""))
     if wanted is None:
         return None
-    for node in thread.nodes:
+    for node in nodes:
         if node.comment.pk == wanted and node.can_reply:
             return node.comment
     return None

@@ -19,6 +19,11 @@ urlpatterns = [
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
     path(
+        "<yyyy:year>/<mm:month>/<mm:day>/<str:slug>/comment-page-<int:page>/",
+        views.comment_page,
+        name="comment_page",
+    ),
+    path(
         "<yyyy:year>/<mm:month>/<mm:day>/<str:slug>/feed/",
         feeds.PostCommentsFeed(),
         name="post_feed",

@@ -26,13 +26,19 @@ from django.core.exceptions import (
 from django.db import InternalError, OperationalError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import uri_to_iri
 from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from blog.errors import render_without_database
 from blog.models import Post
@@ -44,6 +50,7 @@ from .avatars import avatar_png
 from .charset import KEPT_FIELDS, undecodable_fields
 from .forms import CommentForm
 from .models import Comment
+from .paging import comment_link, comment_page_number, current, page_path, top_level_count
 from .section import (
     AUTHOR_COOKIE,
     AUTHOR_SALT,
@@ -162,9 +169,42 @@ def _keeps_the_text_when_the_database_fails(view):
 
 
 def _rerender(request, post, form, message, status: int):
-    """The post page again, its comment section showing `form` and `message`."""
+    """The post page again, its comment section showing `form` and `message`: the
+    comment page of the comment replied to, if any."""
     context = {"comment_form": form, "comment_error": message}
+    parent = form.parent_comment if form is not None else None
+    if parent is not None:
+        context["comment_page"] = comment_page_number(parent, pending_ids(request))
     return render_post(request, post, extra_context=context, status=status)
+
+
+@require_safe
+def comment_page(request, year, month, day, slug, page):
+    """Page `page` of a post's comments at …/slug/comment-page-N/ (comments/paging.py).
+
+    With comment pages off, and for the page the post's own address shows, the address
+    redirects there (WordPress links those pages without the suffix); so does a page
+    past the last one. The page's canonical address is its own, as in WordPress.
+    """
+    post = get_object_or_404(
+        Post.objects.reachable_by(request.user).select_related("author"), slug=slug
+    )
+    query = request.META.get("QUERY_STRING", "")
+    query = f"?{query}" if query else ""
+    base = post.get_absolute_url()
+    paging = current()
+    if not paging.per_page:
+        return redirect(base + query, permanent=True)
+    pages = paging.count(top_level_count(post, pending_ids(request)))
+    if not 1 <= page <= pages:
+        return redirect(base + query)
+    path = page_path(post, page, pages, paging)
+    if uri_to_iri(path) != request.path:
+        # Another date, or the default page (the first one for good, the last one until
+        # the next page begins).
+        return redirect(path + query, permanent=path != base or not paging.newest_default)
+    context = {"comment_page": page, "canonical_path": path}
+    return render_post(request, post, extra_context=context)
 
 
 @csrf_exempt  # see the module docstring: CSRF is checked below, as fits the visitor
@@ -173,7 +213,8 @@ def _rerender(request, post, form, message, status: int):
 def comment_create(request, post_id):
     """Take a comment from the form on a post page.
 
-    Valid: redirect to the post at #comment-N (held ones are shown to their author only).
+    Valid: redirect to the post's comment page with #comment-N (held ones are shown to
+    their author only).
     Invalid: the post page again with the errors and the text kept (400); refused as a
     whole: 403 (closed post, reply to a held comment), 409 (duplicate), 429 (flood);
     too big to read: 413; sent in another charset than UTF-8: 400 with the text shown
@@ -227,9 +268,11 @@ def comment_create(request, post_id):
         return _rerender(request, post, form, exc.message, exc.status)
     if form.is_anonymous:
         form.consume_captcha()
-    response = redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
-    if comment.status == Comment.Status.PENDING:
-        ids = [*pending_ids(request), comment.pk][-20:]
+    pending = comment.status == Comment.Status.PENDING
+    ids = [*pending_ids(request), comment.pk][-20:] if pending else pending_ids(request)
+    # The comment page that shows it (its author sees it while held).
+    response = redirect(comment_link(comment, pending=ids))
+    if pending:
         response.set_signed_cookie(
             PENDING_COOKIE,
             ",".join(map(str, ids)),

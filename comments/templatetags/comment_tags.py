@@ -9,7 +9,8 @@ The post page knows nothing of comments beyond these tags; the markup is the com
 app's (templates/comments/), the section's data comes from comments/section.py, once per
 page however many tags ask. A view that shows the page again with a bound form and
 its errors (comments/views.py) puts them in the page's context as `comment_form` and
-`comment_error`.
+`comment_error`; a comment page (…/comment-page-N/) puts its number there as
+`comment_page`.
 """
 
 from django import template
@@ -30,6 +31,7 @@ def _section(context, post) -> dict:
             post,
             form=context.get("comment_form"),
             error=context.get("comment_error"),
+            page=context.get("comment_page"),
         )
     return memo[key]
 
