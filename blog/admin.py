@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 
 from core.admin import SingletonAdmin
 
+from .admin_forms import PageAdminForm, PostFormMixin
 from .images import ImageUploadField
 from .markup import render_markdown
+from .media_picker import MediaLibraryMixin
 from .models import Category, FooterLink, Media, Page, Post, SiteSettings, Tag
+from .tag_input import TagSuggestMixin
 
 
 class MarkdownPreviewMixin:
@@ -53,7 +56,7 @@ class MarkdownPreviewMixin:
 
 
 @admin.register(Post)
-class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class PostAdmin(PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = [
         "title",
@@ -68,14 +71,16 @@ class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["categories", "tags"]
     readonly_fields = ["preview"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "preview", "excerpt"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "is_sticky"]}),
         (_("Visibility"), {"fields": ["visibility", "password"]}),
         (_("Taxonomy"), {"fields": ["categories", "tags"]}),
-        (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
+        (
+            _("Featured image"),
+            {"fields": ["featured_media", "featured_image", "featured_image_alt"]},
+        ),
         (_("Discussion"), {"fields": ["comments_open"]}),
     ]
 
@@ -130,6 +135,8 @@ class PostAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    form = PageAdminForm
+
     class Media:
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-preview.js"]
@@ -160,7 +167,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TagSuggestMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -177,7 +184,7 @@ class FooterLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(MediaLibraryMixin, admin.ModelAdmin):
     """The image library: upload, describe, copy the Markdown into a post."""
 
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}

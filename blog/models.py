@@ -17,6 +17,7 @@ from core.models import SingletonModel, single_row
 
 from . import images
 from .markup import derive_excerpt, plain_text, render_markdown
+from .more import teaser_text
 from .slugs import unique_slug
 
 
@@ -178,7 +179,11 @@ class Post(models.Model):
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
-        _("excerpt"), blank=True, help_text=_("Left empty, the beginning of the body is used.")
+        _("excerpt"),
+        blank=True,
+        help_text=_(
+            "Left empty, the text before <!--more--> is used, or else the beginning of the body."
+        ),
     )
     summary = models.TextField(editable=False, blank=True)
     status = models.CharField(
@@ -214,6 +219,17 @@ class Post(models.Model):
         _("image description (alt text)"), max_length=300, blank=True
     )
     image_variants = models.JSONField(default=dict, blank=True, editable=False)
+    # The featured image chosen from the media library (issue #12): saving takes its
+    # file, size and variants over into the fields above (use_featured_media), so that
+    # templates, feeds and the export read featured_image as before.
+    featured_media = models.ForeignKey(
+        "Media",
+        verbose_name=_("featured image from the media library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     comments_open = models.BooleanField(_("comments open"), default=True)
     is_sticky = models.BooleanField(
         _("sticky"), default=False, help_text=_("Sticky posts come first on the home page.")
@@ -325,7 +341,22 @@ class Post(models.Model):
         """The body's sanitised HTML and the summary, as saving makes them (the admin's
         preview of unsaved text calls it too)."""
         self.body_html = responsive_images(render_markdown(self.body))
-        self.summary = self.excerpt.strip() or derive_excerpt(self.body_html)
+        self.summary = (
+            self.excerpt.strip() or teaser_text(self.body) or derive_excerpt(self.body_html)
+        )
+
+    def use_featured_media(self) -> None:
+        """Show the chosen library image as the featured image: the library's file (not a
+        copy; nothing deletes it), its size, its variants, and its alt text if the post
+        has none."""
+        media = self.featured_media
+        if self.featured_image.name == media.file.name:
+            return
+        self.featured_image = media.file.name
+        self.featured_image_width, self.featured_image_height = media.width, media.height
+        self.image_variants = dict(media.variants)
+        if not self.featured_image_alt:
+            self.featured_image_alt = media.alt
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -336,10 +367,13 @@ class Post(models.Model):
             self.password = ""
         new_image = self.featured_image and not self.featured_image._committed
         if new_image:
+            self.featured_media = None  # an upload of its own instead of the library's
             clean = images.clean_image(self.featured_image.file)
             name = self.featured_image.name.rsplit(".", 1)[0] + clean.extension
             # The ContentFile needs the name: without it Django records no width and height.
             self.featured_image.save(name, ContentFile(clean.content, name=name), save=False)
+        elif self.featured_media_id:
+            self.use_featured_media()
         if not self.featured_image:
             self.image_variants = {}
         super().save(*args, **kwargs)
