@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +88,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "captcha",
     "axes",
+    # Second factors for the admin (issue #16): TOTP, backup codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # Revisions of posts and pages (issue #12, blog/revisions.py).
     "reversion",
     # The platform under the apps (caching, middlewares, backups); imports none of them.
@@ -94,6 +100,8 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "wordpress",
+    # The admin's login in two steps, the security page, sessions (issue #16).
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +122,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() (django-otp), then who may go where (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -127,6 +138,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Login with a passkey alone (issue #16).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -306,6 +319,7 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login rate limit (django-axes, issue #4): after 5 failures for one user name from one
 # address, that pair is locked out for 15 minutes. Attempts are counted in the
@@ -317,6 +331,33 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_VERBOSE = False
+
+# Second factors for the admin (issue #16, accounts/). BLOG_REQUIRE_2FA names who must
+# have a passkey or an authenticator app: "superusers" (the default with debug off),
+# "staff", or "off" (the default with debug on, so that `make run` logs in with the
+# password alone; the test suite sets it as it sets CAPTCHA_TEST_MODE). Whoever has a
+# factor is always asked for it.
+BLOG_REQUIRE_2FA = (
+    (os.environ.get("BLOG_REQUIRE_2FA") or ("off" if DEBUG else "superusers")).strip().lower()
+)
+if BLOG_REQUIRE_2FA not in ("superusers", "staff", "off"):
+    raise ImproperlyConfigured("BLOG_REQUIRE_2FA must be superusers, staff or off.")
+# A staff session idle for this long ends (0: never).
+BLOG_STAFF_IDLE_MINUTES = env_int("BLOG_STAFF_IDLE_MINUTES", 60)
+# How long a password-reset link is valid.
+PASSWORD_RESET_TIMEOUT = env_int("BLOG_PASSWORD_RESET_MINUTES", 30) * 60
+# Passkeys belong to the blog's address: the https origins among BLOG_SITE_URL and the
+# trusted origins, else http://localhost (browsers allow passkeys on https and localhost).
+_PASSKEY_ORIGINS = [
+    origin
+    for origin in dict.fromkeys([SITE_URL, *CSRF_TRUSTED_ORIGINS])
+    if origin.startswith(("https://", "http://localhost")) and "*" not in origin
+] or ["http://localhost:8000"]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = _PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = urlsplit(_PASSKEY_ORIGINS[0]).hostname
+OTP_WEBAUTHN_RP_NAME = OTP_WEBAUTHN_RP_ID
+# The authenticator app lists the account under the blog's host name.
+OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname or OTP_WEBAUTHN_RP_ID
 
 # The captcha read aloud for commenters who cannot see it (comments/speech.py): Debian's
 # espeak-ng when installed; BLOG_CAPTCHA_SPEAKER="" turns it off.

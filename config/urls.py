@@ -18,6 +18,11 @@ def media(request, path):
 
 
 urlpatterns = [
+    # Before the admin: its login in two steps, the security page and the password
+    # reset (accounts/, issue #16), passkeys (django-otp-webauthn).
+    path("admin/", include("accounts.urls")),
+    path("admin/", include("accounts.password_urls")),
+    path("admin/webauthn/", include("django_otp_webauthn.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(

@@ -115,6 +115,7 @@ class LiveServer:
             DJANGO_MEDIA_ROOT=str(self.media_root),
             BLOG_CONTENT_VERSION_FILE=str(self.tmp / "content-version"),
             CAPTCHA_TEST_MODE="1",
+            BLOG_REQUIRE_2FA="off",
             WEB_CONCURRENCY=str(self.workers),
             GUNICORN_BIND=self.host,
             GUNICORN_LOG_LEVEL="warning",
