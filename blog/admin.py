@@ -19,6 +19,7 @@ from .markup import render_markdown
 from .media_picker import MediaLibraryMixin
 from .models import Category, FooterLink, Media, Page, Post, SiteSettings, Tag
 from .tag_input import TagSuggestMixin
+from .trash_admin import TrashAdminMixin
 
 
 class MarkdownPreviewMixin:
@@ -56,7 +57,7 @@ class MarkdownPreviewMixin:
 
 
 @admin.register(Post)
-class PostAdmin(PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class PostAdmin(TrashAdminMixin, PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = [
         "title",
@@ -134,7 +135,7 @@ class PostAdmin(PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class PageAdmin(TrashAdminMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     form = PageAdminForm
 
     class Media:
