@@ -1,0 +1,85 @@
+"""Comment pages in Chromium (issue #14): a reader goes to an older comment page, answers
+a comment there and lands back on that page, with and without JavaScript."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from blog.models import Post
+from comments.models import Comment, DiscussionSettings
+from tests.factories import CommentFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def paged_post(transactional_db):
+    """Five top-level comments, two to a page: pages 1 and 2, and page 3 at the post."""
+    DiscussionSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "page_comments": True,
+            "comments_per_page": 2,
+            "flood_seconds": 0,
+            "require_previous_approval": False,
+        },
+    )
+    post = PostFactory(title="Hartes Training", author=UserFactory(username="oliver"))
+    start = timezone.now() - datetime.timedelta(days=1)
+    for n in range(1, 6):
+        CommentFactory(
+            post=post,
+            author_name=f"Leser {n}",
+            body=f"Kommentar {n}",
+            created_at=start + datetime.timedelta(hours=n),
+        )
+    return post
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_reply_on_an_older_comment_page(browser, live_server, paged_post, javascript):
+    context = browser.new_context(
+        java_script_enabled=javascript, locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        post_url = live_server.url + paged_post.get_absolute_url()
+        page.goto(post_url)
+        expect(page.locator("li.comment")).to_have_count(1)
+        navigation = page.get_by_role("navigation", name="Kommentar-Navigation", exact=True)
+        navigation.get_by_role("link", name="« Ältere Kommentare").click()
+        page.wait_for_url(post_url + "comment-page-2/#comments")
+        expect(page.locator("li.comment .comment-content")).to_have_text(
+            ["Kommentar 3", "Kommentar 4"]
+        )
+        expect(page.locator("link[rel=canonical]")).to_have_attribute(
+            "href", post_url + "comment-page-2/"
+        )
+
+        third = page.locator("li.comment", has_text="Kommentar 3")
+        third.get_by_role("link", name="Auf Leser 3 antworten").click()
+        if javascript:
+            expect(third.locator("#respond")).to_have_count(1)  # the form moved under it
+        else:
+            page.wait_for_url("**/comment-page-2/?replytocom=*#respond")
+        expect(page.locator("#reply-title")).to_contain_text("Schreibe einen Kommentar zu Leser 3")
+        page.locator("#id_body").fill("Antwort auf Seite zwei")
+        page.locator("#id_author_name").fill("Jürgen")
+        page.locator("#id_author_email").fill("juergen@example.net")
+        page.locator("#id_captcha").fill("PASSED")
+        page.locator("#submit").click()
+
+        reply = Comment.objects.get(author_name="Jürgen")
+        assert reply.status == Comment.Status.APPROVED
+        page.wait_for_url(f"{post_url}comment-page-2/#comment-{reply.pk}")
+        expect(page.locator(f"li#comment-{reply.parent_id} li#comment-{reply.pk}")).to_contain_text(
+            "Antwort auf Seite zwei"
+        )
+        expect(page.locator("li.comment.depth-1 > article .comment-content")).to_have_text(
+            ["Kommentar 3", "Kommentar 4"]
+        )
+        assert Post.objects.get(pk=paged_post.pk).comment_count == 6
+    finally:
+        context.close()
