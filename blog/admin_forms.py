@@ -7,6 +7,7 @@ library's endpoints in blog/media_picker.py.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,7 @@ class PostAdminForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
         widgets = {"body": MarkdownEditorWidget}
 
     user = None  # set by PostFormMixin.get_form: may this user create tags?
@@ -80,7 +81,7 @@ class PostAdminForm(forms.ModelForm):
         cleaned = super().clean()
         media = cleaned.get("featured_media")
         upload = cleaned.get("featured_image")
-        new_upload = bool(upload) and not getattr(upload, "_committed", True)
+        new_upload = isinstance(upload, UploadedFile)
         if media and new_upload:
             self.add_error(
                 "featured_media",
@@ -89,10 +90,14 @@ class PostAdminForm(forms.ModelForm):
         elif upload is False:
             # "Clear" ticked: no featured image, the library's included.
             cleaned["featured_media"] = None
-        elif "featured_media" in cleaned and not media and self.instance.featured_media_id:
+        elif (
+            "featured_media" in cleaned
+            and not media
+            and self.instance.featured_media_id
+            and not new_upload
+        ):
             # The library image was taken away: so is the featured image it gave.
-            if not new_upload:
-                cleaned["featured_image"] = False
+            cleaned["featured_image"] = False
         return cleaned
 
     def _save_m2m(self):
@@ -104,7 +109,7 @@ class PostAdminForm(forms.ModelForm):
 class PageAdminForm(forms.ModelForm):
     class Meta:
         model = Page
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
         widgets = {"body": MarkdownEditorWidget}
 
 

@@ -15,7 +15,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
       return values[name] === undefined ? whole : values[name];
     });
   }
@@ -33,6 +33,7 @@
     textarea.setRangeText(prefix + text + suffix, start, end, "end");
     textarea.selectionStart = textarea.selectionEnd = start + prefix.length + text.length;
     textarea.dispatchEvent(new Event("input", {bubbles: true}));
+    return prefix + text + suffix;
   }
 
   /* Replace a placeholder wherever the author's typing has moved it. */
@@ -64,7 +65,7 @@
     uploads += 1;
     var placeholder = "![" + editor.getAttribute("data-uploading") + " " +
       file.name.replace(/[\[\]]/g, "") + " … #" + uploads + "]()";
-    insertAtCursor(textarea, placeholder);
+    var inserted = insertAtCursor(textarea, placeholder);
     var data = new FormData();
     data.append("file", file, file.name);
     fetch(editor.getAttribute("data-upload-url"), {
@@ -83,7 +84,12 @@
       replacePlaceholder(textarea, placeholder, result.markdown);
       say(editor, editor.getAttribute("data-inserted"), false);
     }).catch(function (error) {
-      replacePlaceholder(textarea, placeholder, "");
+      /* Gone again with the blank lines it brought, if the author left them. */
+      if (textarea.value.indexOf(inserted) !== -1) {
+        replacePlaceholder(textarea, inserted, "");
+      } else {
+        replacePlaceholder(textarea, placeholder, "");
+      }
       say(editor, error.message || editor.getAttribute("data-upload-failed"), true);
     });
   }
