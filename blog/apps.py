@@ -9,7 +9,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from core import pagecache
 
-        from . import signals  # noqa: F401
+        from . import search, signals  # noqa: F401  (their receivers)
         from .site import page_lifetime
 
         # Pages show the published posts: none is kept past the next scheduled one.

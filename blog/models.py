@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import SingletonModel, single_row
 
 from . import images
-from .markup import derive_excerpt, plain_text, render_markdown
+from .markup import derive_excerpt, render_markdown
 from .more import teaser_text
 from .slugs import unique_slug
 
@@ -139,7 +139,7 @@ class PostQuerySet(models.QuerySet):
 
         The long text columns a list never shows are left in the database.
         """
-        return self.select_related("author").defer("body", "body_html", "search_text", "excerpt")
+        return self.select_related("author").defer("body", "body_html", "excerpt")
 
     def for_feed(self):
         """What a feed shows: the full HTML and the author (categories and tags: `terms`)."""
@@ -243,8 +243,6 @@ class Post(models.Model):
     # The post's categories and tags as lists shows them ({"categories": [{"name", "url"}],
     # "tags": [...]}), kept current by blog/signals.py: lists need no query for them.
     terms = models.JSONField(default=dict, blank=True, editable=False)
-    # Lower-cased visible text, made at save time: search matches umlauts in any case.
-    search_text = models.TextField(editable=False, blank=True)
     # Since when it is in the trash and the status "restore" brings back (issue #12,
     # blog/trash.py). The slug stays, so that nothing else takes the address meanwhile.
     trashed_at = models.DateTimeField(
@@ -362,7 +360,6 @@ class Post(models.Model):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
         self.render_text()
-        self.search_text = f"{self.title}\n{plain_text(self.body_html)}".casefold()
         if self.visibility != self.Visibility.PASSWORD:
             self.password = ""
         new_image = self.featured_image and not self.featured_image._committed
@@ -769,3 +766,42 @@ class PreviewLink(models.Model):
         from .preview import link_url
 
         return link_url(self)
+
+
+class SearchEntry(models.Model):
+    """A post or page in the full-text index: its title and text as German stems.
+
+    Written by blog/search.py on every save (deletion cascades). PostgreSQL indexes the
+    stems with GIN, SQLite with the FTS5 table `blog_searchentry_fts` that triggers keep in
+    step with this table (migration 0015_searchentry). On SQLite, a migration that remakes
+    this table drops the triggers with it: it must create them again.
+    """
+
+    post = models.OneToOneField(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    page = models.OneToOneField(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    # The visible text as written, for the snippets on a result page.
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="search_entry_post_or_page",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.post or self.page)
+
+    def get_absolute_url(self):
+        return (self.post or self.page).get_absolute_url()

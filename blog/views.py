@@ -20,6 +20,7 @@ from core.contentversion import versioned
 
 from . import search
 from .models import Category, Page, Post, Tag
+from .pagination import page_links
 from .site import get_site_data
 
 POSTPASS_COOKIE = "postpass_{pk}"
@@ -38,20 +39,6 @@ def _paginate(request, items, page: int | None):
         raise Http404(_("There is no such page.")) from None
 
 
-def _page_links(url_name: str, kwargs: dict, page_obj, query: str = "") -> dict:
-    """URLs of the previous and next pages of a list (page 1 is the list's own URL)."""
-
-    def url(number):
-        if number == 1:
-            return reverse(f"blog:{url_name}", kwargs=kwargs) + query
-        return reverse(f"blog:{url_name}_page", kwargs={**kwargs, "page": number}) + query
-
-    return {
-        "previous_url": url(page_obj.previous_page_number()) if page_obj.has_previous() else "",
-        "next_url": url(page_obj.next_page_number()) if page_obj.has_next() else "",
-    }
-
-
 def _render_list(
     request, template, items, *, url_name, url_kwargs, page, query="", empty_404=False, **context
 ):
@@ -66,7 +53,7 @@ def _render_list(
     context.update(
         page_obj=page_obj,
         posts=page_obj.object_list,
-        pagination=_page_links(url_name, url_kwargs, page_obj, query),
+        pagination=page_links(url_name, url_kwargs, page_obj, query),
     )
     return render(request, template, context)
 
@@ -95,14 +82,11 @@ def post_list(request, page=None):
 
 
 def search_results(request, page=None):
-    """Ranked search over titles and text. Template: blog/search.html."""
+    """Full-text search over posts and pages (blog/search.py). Template: blog/search.html,
+    with `hits`: search entries with `item` (the post or page) and a marked `snippet`."""
     term = search.normalise_query(request.GET.get("s", ""))
-    listed = Post.objects.listed_for(request.user)
-    # Staff read protected posts without the password, so they may search them too.
-    ids = search.ranked_ids(listed, term, protected_bodies=request.user.is_staff) if term else []
-    page_obj = _paginate(request, ids, page)
-    by_id = Post.objects.for_listing().in_bulk(list(page_obj.object_list))
-    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
+    page_obj = _paginate(request, search.results(term, request.user) if term else [], page)
+    page_obj.object_list = search.prepare_hits(page_obj.object_list, term)
     query = "?" + request.GET.urlencode() if term else ""
     return render(
         request,
@@ -110,9 +94,9 @@ def search_results(request, page=None):
         {
             "search_term": term,
             "page_obj": page_obj,
-            "posts": page_obj.object_list,
+            "hits": page_obj.object_list,
             "result_count": page_obj.paginator.count,
-            "pagination": _page_links("post_list", {}, page_obj, query),
+            "pagination": page_links("post_list", {}, page_obj, query),
         },
     )
 
@@ -318,12 +302,12 @@ def page_detail(request, path):
 
 
 def robots_txt(request):
-    """robots.txt naming the sitemap; the admin stays out of search engines."""
+    """robots.txt naming the sitemap index; the admin stays out of search engines."""
     lines = [
         "User-agent: *",
         "Disallow: " + reverse("admin:index"),
         "",
-        "Sitemap: " + request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap")),
+        "Sitemap: " + request.build_absolute_uri(reverse("sitemap_index")),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

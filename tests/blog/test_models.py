@@ -191,10 +191,12 @@ def test_derived_summary_is_cut_after_55_words():
     assert post.summary == " ".join(words[:55]) + " …"
 
 
-def test_search_text_is_case_folded_title_and_visible_text():
-    """search_text holds the lower-cased title and body text, markup removed."""
-    post = PostFactory(title="Übung Macht", body="den **MEISTER**.")
-    assert post.search_text == "übung macht\nden meister."
+def test_search_entry_holds_stems_of_title_and_visible_text():
+    """The post's search entry: stems of the title and text, the text as written."""
+    post = PostFactory(title="Übungen Macht", body="den **MEISTERN**.")
+    entry = post.search_entry
+    assert (entry.title_terms, entry.body_terms) == ("ubung macht", "den meist")
+    assert entry.text == "den MEISTERN."
 
 
 # Categories and pages

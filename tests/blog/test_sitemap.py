@@ -14,18 +14,25 @@ pytestmark = pytest.mark.django_db
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap_entries(client) -> dict[str, str | None]:
-    """{absolute URL: lastmod} of every <url> in /sitemap.xml."""
-    response = client.get("/sitemap.xml")
+def _xml(client, url: str, tag: str):
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)  # noqa: S314 (our own response, not untrusted)
-    assert root.tag == f"{{{NS['sm']}}}urlset"
+    assert root.tag == f"{{{NS['sm']}}}{tag}"
+    return root
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    """{absolute URL: lastmod} of every <url> in the sections /sitemap.xml lists."""
+    index = _xml(client, "/sitemap.xml", "sitemapindex")
     entries = {}
-    for url in root.findall("sm:url", NS):
-        loc = url.findtext("sm:loc", namespaces=NS)
-        assert loc not in entries, f"{loc} listed twice"
-        entries[loc] = url.findtext("sm:lastmod", namespaces=NS)
+    for section in index.findall("sm:sitemap", NS):
+        location = section.findtext("sm:loc", namespaces=NS).removeprefix("http://testserver")
+        for url in _xml(client, location, "urlset").findall("sm:url", NS):
+            loc = url.findtext("sm:loc", namespaces=NS)
+            assert loc not in entries, f"{loc} listed twice"
+            entries[loc] = url.findtext("sm:lastmod", namespaces=NS)
     return entries
 
 
@@ -78,6 +85,7 @@ def test_sitemap_lists_visible_posts_pages_categories_and_tags(client, blog):
     entries = sitemap_entries(client)
     base = "http://testserver"
     assert set(entries) == {
+        base + "/",
         base + blog["post"].get_absolute_url(),
         base + blog["protected"].get_absolute_url(),
         base + "/impressum/",
@@ -108,8 +116,8 @@ def test_sitemap_entries_carry_their_last_change(client, blog):
 
 
 def test_empty_blog_has_a_valid_sitemap(client, db):
-    """A blog without content still serves a well-formed, empty sitemap."""
-    assert sitemap_entries(client) == {}
+    """A blog without content still serves a well-formed sitemap: the home page alone."""
+    assert sitemap_entries(client) == {"http://testserver/": None}
 
 
 def test_robots_txt_names_the_absolute_sitemap(client, db):
