@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.admin import SingletonAdmin
 
 from .admin_forms import PageAdminForm, PostFormMixin
+from .desk import AuthorDeskMixin
 from .images import ImageUploadField
 from .markup import render_markdown
 from .media_picker import MediaLibraryMixin
@@ -57,7 +58,9 @@ class MarkdownPreviewMixin:
 
 
 @admin.register(Post)
-class PostAdmin(TrashAdminMixin, PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class PostAdmin(
+    AuthorDeskMixin, TrashAdminMixin, PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin
+):
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = [
         "title",
@@ -135,7 +138,7 @@ class PostAdmin(TrashAdminMixin, PostFormMixin, MarkdownPreviewMixin, admin.Mode
 
 
 @admin.register(Page)
-class PageAdmin(TrashAdminMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class PageAdmin(AuthorDeskMixin, TrashAdminMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     form = PageAdminForm
 
     class Media:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import converters, feeds, views  # noqa: F401  (converters registers yyyy and mm)
+from . import converters, feeds, preview, views  # noqa: F401  (converters: yyyy and mm)
 
 app_name = "blog"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("postpass/<int:pk>/", views.post_password, name="post_password"),
+    # A draft shared by a signed link (issue #12, blog/preview.py).
+    path("preview/<str:token>/", preview.shared_preview, name="shared_preview"),
     *paginated("<yyyy:year>/", views.archive, "archive_year"),
     *paginated("<yyyy:year>/<mm:month>/", views.archive, "archive_month"),
     *paginated("<yyyy:year>/<mm:month>/<mm:day>/", views.archive, "archive_day"),
