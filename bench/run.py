@@ -14,7 +14,9 @@ comments with the admin's bulk action.
 Load goes to 127.0.0.1 only, bounded in time. wrk is used when installed, else a small
 threaded client. Results: a table on stdout and bench/out/results.json.
 
-Options: --seconds N per measurement (default 5), --quick (fewer pages, 2 s).
+Options: --seconds N per measurement (default 5), --quick (fewer pages, 2 s),
+--comment-pages N (comment pages on with N top-level comments each, issue #14: the
+1,000-comment post shows its last page, and its first page is measured too).
 DATABASE_URL=… runs it against PostgreSQL (the database is emptied first!);
 BENCH_WORDPRESS=0 leaves WordPress out.
 """
@@ -382,6 +384,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--comment-pages", type=int, default=0, metavar="N")
     args = parser.parse_args()
     seconds = 2 if args.quick else args.seconds
     OUT.mkdir(parents=True, exist_ok=True)
@@ -392,6 +395,13 @@ def main() -> None:
         pages = {
             k: v for k, v in pages.items() if k in ("home", "hartes training", "1000 comments")
         }
+    if args.comment_pages:
+        from comments.models import DiscussionSettings
+
+        DiscussionSettings.objects.update_or_create(
+            pk=1, defaults={"page_comments": True, "comments_per_page": args.comment_pages}
+        )
+        pages["1000 comments p1"] = pages["1000 comments"] + "comment-page-1/"
     results = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -400,6 +410,7 @@ def main() -> None:
             "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
             "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
             "load_tool": "wrk" if shutil.which("wrk") else "python threads",
+            "comment_pages": args.comment_pages,
         },
         "seconds_per_measurement": seconds,
         "pages": count_queries(pages),

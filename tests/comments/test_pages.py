@@ -5,6 +5,7 @@ import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
@@ -331,3 +332,46 @@ def test_page_cache_keeps_reply_links_of_the_comment_page_only(rf, post, thread)
     assert is_reply_link(rf.get(_page(post, 1), {"replytocom": target.pk}))
     assert not is_reply_link(rf.get(post.get_absolute_url(), {"replytocom": target.pk}))
     assert not is_reply_link(rf.get(_page(post, 2), {"replytocom": target.pk}))
+
+
+# The setting under "Diskussion"
+
+
+def test_switched_on_in_the_admin_in_wordpress_words(admin_client, client, post, thread):
+    """The admin's Diskussion form offers the four settings in German; saving them pages
+    the thread on the next request."""
+    DiscussionSettings.load()  # the row
+    change = reverse("admin:comments_discussionsettings_change", args=[1])
+    form = admin_client.get(change)
+    labels = {e.attrs["for"]: e.clean_text for e in select(form, "label")}
+    assert labels["id_page_comments"] == "Kommentare in Seiten aufteilen"
+    assert labels["id_comments_per_page"] == "Kommentare der obersten Ebene pro Seite:"
+    assert labels["id_default_comments_page"] == "Standardmäßig angezeigte Seite:"
+    assert labels["id_comment_order"] == "Oben angezeigte Kommentare:"
+    options = [
+        e.clean_text
+        for e in select(form, "option")
+        if e.attrs.get("value") in ("newest", "oldest", "asc", "desc")
+    ]
+    assert options == ["die letzte Seite", "die erste Seite", "die älteren", "die neueren"]
+    assert len(comment_ids(client.get(post.get_absolute_url()))) == 10  # cached settings: off
+    data = {
+        "comments_open_by_default": "on",
+        "require_previous_approval": "on",
+        "max_links": 2,
+        "flood_seconds": 15,
+        "thread_depth": 5,
+        "close_after_days": 0,
+        "page_comments": "on",
+        "comments_per_page": 2,
+        "default_comments_page": "oldest",
+        "comment_order": "desc",
+        "notify_author": "on",
+        "ip_retention_days": 60,
+        "_save": "Sichern",
+    }
+    assert admin_client.post(change, data).status_code == 302
+    assert comment_ids(client.get(post.get_absolute_url())) == _ids([thread[1], thread[0]])
+    zero = admin_client.post(change, {**data, "comments_per_page": 0})
+    assert zero.status_code == 200  # refused with a message, the setting kept
+    assert DiscussionSettings.load().comments_per_page == 2
