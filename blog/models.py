@@ -195,6 +195,10 @@ class Post(models.Model):
         db_index=True,
         help_text=_("A date in the future keeps the post hidden until then."),
     )
+    # The day in the address when it is not the publish date's day here: an imported post
+    # keeps WordPress's (the old blog's local date), so that its old URL stays (#13).
+    # Cleared when the publish date changes.
+    permalink_date = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     visibility = models.CharField(
@@ -274,7 +278,7 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         # Memoised per instance and date/slug: lists ask for it several times per post.
-        key = (self.published_at, self.slug)
+        key = (self.published_at, self.permalink_date, self.slug)
         cached = self.__dict__.get("_url")
         if cached is None or cached[0] != key:
             url = reverse("blog:post_detail", kwargs=self.url_kwargs())
@@ -283,8 +287,15 @@ class Post(models.Model):
 
     def url_kwargs(self) -> dict:
         """The day and slug in the post's address, for reversing it and its feed's."""
-        local = timezone.localtime(self.published_at)
-        return {"year": local.year, "month": local.month, "day": local.day, "slug": self.slug}
+        day = self.permalink_date or timezone.localtime(self.published_at).date()
+        return {"year": day.year, "month": day.month, "day": day.day, "slug": self.slug}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # What save() compares with: a new publish date drops the kept permalink day.
+        post._loaded_published_at = post.__dict__.get("published_at")
+        return post
 
     @property
     def is_published(self) -> bool:
@@ -359,6 +370,9 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
+        loaded = getattr(self, "_loaded_published_at", None)
+        if self.permalink_date and loaded is not None and loaded != self.published_at:
+            self.permalink_date = None
         self.render_text()
         if self.visibility != self.Visibility.PASSWORD:
             self.password = ""
