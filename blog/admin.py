@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.admin import SingletonAdmin
 
 from .admin_forms import PageAdminForm, PostFormMixin
+from .admin_roles import MediaRolesMixin, PostRolesMixin
 from .desk import AuthorDeskMixin
 from .images import ImageUploadField
 from .markup import render_markdown
@@ -59,7 +60,12 @@ class MarkdownPreviewMixin:
 
 @admin.register(Post)
 class PostAdmin(
-    AuthorDeskMixin, TrashAdminMixin, PostFormMixin, MarkdownPreviewMixin, admin.ModelAdmin
+    PostRolesMixin,
+    AuthorDeskMixin,
+    TrashAdminMixin,
+    PostFormMixin,
+    MarkdownPreviewMixin,
+    admin.ModelAdmin,
 ):
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = [
@@ -93,21 +99,12 @@ class PostAdmin(
         js = ["js/admin-preview.js"]
 
     def get_queryset(self, request):
-        """Authors who are not superusers see and edit only their own posts."""
+        """With the comment counts; which posts a user sees is the roles' (PostRolesMixin)."""
         qs = super().get_queryset(request).select_related("author")
-        qs = qs.annotate(
+        return qs.annotate(
             pending_count=Count("comments", filter=Q(comments__status="pending")),
             approved_count=Count("comments", filter=Q(comments__status="approved")),
         )
-        if not request.user.is_superuser:
-            qs = qs.filter(author=request.user)
-        return qs
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields.append("author")
-        return fields
 
     def get_changeform_initial_data(self, request):
         return {
@@ -115,11 +112,6 @@ class PostAdmin(
             "comments_open": SiteSettings.load().comments_open_by_default,
             **super().get_changeform_initial_data(request),
         }
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser and not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("comments"))
     def comment_counts(self, obj):
@@ -188,7 +180,7 @@ class FooterLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Media)
-class MediaAdmin(MediaLibraryMixin, admin.ModelAdmin):
+class MediaAdmin(MediaRolesMixin, MediaLibraryMixin, admin.ModelAdmin):
     """The image library: upload, describe, copy the Markdown into a post."""
 
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}

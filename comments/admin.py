@@ -1,25 +1,33 @@
-"""The author's comment screen: moderation at a glance, bulk actions, replying (issue #4)."""
+"""The author's comment screen: moderation at a glance, bulk actions, replying (issue #4).
+
+Scoped by role (issue #12, blog/roles.py): an author sees and moderates only the
+comments on their own posts, with their commenters' e-mail and IP; editors and
+administrators see every comment and use the DSGVO tools.
+"""
 
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blog.models import SiteSettings
+from blog import roles
+from blog.models import Post, SiteSettings
 from core.admin import SingletonAdmin
 
 from . import privacy, services
@@ -37,8 +45,13 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
+        """Counted over the comments this user may see (an author: on their own posts)."""
         counts = dict(
-            Comment.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
         )
         return [
             (value, f"{label} ({counts.get(value, 0)})") for value, label in Comment.Status.choices
@@ -48,6 +61,74 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(status=self.value())
         return queryset
+
+
+class PostAutocomplete(AutocompleteSelect):
+    """Django's autocomplete widget, asking CommentAdmin.post_autocomplete_view."""
+
+    url_name = "%s:comments_comment_post_autocomplete"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = _("Search by title")
+        attrs["data-width"] = "100%"
+        return attrs
+
+
+class PostFilter(admin.SimpleListFilter):
+    """The post whose comments are listed, found by typing its title (issue #12).
+
+    Not a list of every post, as Django's filter of a foreign key is: a blog has ten
+    thousand of them, and the list showed other authors' draft and private titles. The
+    autocomplete finds only posts whose comments the user may see (blog/roles.py). The
+    parameter stays `post__id__exact`, which the post list's comment counts link to.
+    """
+
+    title = _("post")
+    parameter_name = "post__id__exact"
+    template = "admin/comments/comment/post_filter.html"
+
+    def lookups(self, request, model_admin):
+        self.posts = Post.objects.filter(roles.comment_post_q(request.user, prefix=""))
+        value = self.value()
+        if value and value.isdigit():
+            return list(self.posts.filter(pk=value).values_list("pk", "title"))
+        return []
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(post_id=value if value.isdigit() else None)
+
+    def choices(self, changelist):
+        """One "choice" for the template: the search field, the other parameters of the
+        list (kept when a post is chosen) and the link that shows all posts again."""
+        field = forms.ModelChoiceField(
+            queryset=self.posts,
+            required=False,
+            widget=PostAutocomplete(
+                Comment._meta.get_field("post"), changelist.model_admin.admin_site
+            ),
+        )
+        field.widget.choices = field.choices
+        selected = self.lookup_choices[0][0] if self.lookup_choices else None
+        yield {
+            "selected": selected is not None,
+            "widget": field.widget.render(
+                self.parameter_name, selected, attrs={"id": "post-filter"}
+            ),
+            "hidden": [
+                (name, value)
+                for name, values in changelist.filter_params.items()
+                if name != self.parameter_name
+                for value in values
+            ],
+            "clear_url": changelist.get_query_string(remove=[self.parameter_name, "p"]),
+        }
 
 
 class PrivacyForm(forms.Form):
@@ -70,17 +151,14 @@ def _confirmed_for(request, email: str) -> bool:
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = [
-        "status_label",
-        "author_name",
-        "author_email",
-        "ip_address",
-        "post_link",
-        "created_at",
-        "excerpt",
-    ]
-    list_display_links = ["author_name"]
-    list_filter = [StatusFilter, "created_at", "post"]
+    # Readable at 1,366 px beside the admin's menu and the filters (issue #12): the
+    # comment is the widest column, its status and date above the text; e-mail and IP
+    # stand under the name (css/admin-comments.css).
+    list_display = ["author_column", "comment_column", "post_link"]
+    # The name links to the comment itself (author_column): a cell-wide link would
+    # wrap the e-mail's link.
+    list_display_links = None
+    list_filter = [StatusFilter, "created_at", PostFilter]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post"]
     date_hierarchy = "created_at"
@@ -121,14 +199,102 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     change_form_template = "admin/comments/comment/change_form.html"
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
-    @admin.display(description=_("status"), ordering="status")
-    def status_label(self, obj):
-        return format_html(
-            '<span class="comment-status status-{}">{}</span>', obj.status, obj.get_status_display()
+    @property
+    def media(self):
+        post_search = PostAutocomplete(Comment._meta.get_field("post"), self.admin_site)
+        return (
+            super().media
+            + post_search.media
+            + forms.Media(
+                css={"all": ["css/admin.css", "css/admin-comments.css"]},
+                # After Django's jQuery and autocomplete, whose select it listens to.
+                js=[
+                    "admin/js/jquery.init.js",
+                    "admin/js/autocomplete.js",
+                    "js/admin-comment-filter.js",
+                ],
+            )
         )
+
+    def get_queryset(self, request):
+        """The comments this user may see: an author's are those on their own posts."""
+        queryset = super().get_queryset(request).select_related("post")
+        return queryset.filter(roles.comment_post_q(request.user))
+
+    def get_object(self, request, object_id, from_field=None):
+        """Another author's comment is refused (403) rather than reported missing."""
+        obj = super().get_object(request, object_id, from_field)
+        other = obj is None and str(object_id).isdigit()
+        if other and Comment.objects.filter(pk=int(object_id)).exists():
+            raise PermissionDenied
+        return obj
+
+    def _comment_or_404(self, request, pk) -> Comment:
+        comment = self.get_object(request, str(pk))
+        if comment is None:
+            raise Http404
+        return comment
+
+    def _may_moderate(self, request, obj) -> bool:
+        return obj is None or roles.may_moderate_comments_of(request.user, obj.post)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._may_moderate(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_moderate(request, obj)
+
+    def _may_use_privacy_tools(self, request) -> bool:
+        return self.has_delete_permission(request) and roles.may_use_privacy_tools(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list; the links to the DSGVO tools and emptying the trash, which reach
+        every comment, only for editors and administrators."""
+        return super().changelist_view(
+            request,
+            {
+                "may_use_privacy_tools": self._may_use_privacy_tools(request),
+                **(extra_context or {}),
+            },
+        )
+
+    @admin.display(description=_("comment"), ordering="created_at")
+    def comment_column(self, obj):
+        """Status and date, then the text (its beginning): WordPress's "Kommentar"."""
+        return format_html(
+            '<div class="comment-meta"><span class="comment-status status-{}">{}</span> '
+            '<time datetime="{}">{}</time></div><div class="comment-text">{}</div>',
+            obj.status,
+            obj.get_status_display(),
+            timezone.localtime(obj.created_at).isoformat(),
+            date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT"),
+            Truncator(obj.body).chars(300),
+        )
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author_column(self, obj):
+        """The name, linking to the comment; under it e-mail and IP (a link to the
+        commenter's other comments by that address), as WordPress shows them."""
+        name = format_html(
+            '<a href="{}" class="comment-author">{}</a>',
+            reverse("admin:comments_comment_change", args=[obj.pk]),
+            obj.author_name,
+        )
+        email = (
+            format_html('<a href="mailto:{0}" class="comment-email">{0}</a>', obj.author_email)
+            if obj.author_email
+            else ""
+        )
+        ip = (
+            format_html(
+                '<a href="?q={0}" class="comment-ip" title="{1}">{0}</a>',
+                obj.ip_address,
+                _("Comments from this IP address"),
+            )
+            if obj.ip_address
+            else ""
+        )
+        return format_html("{}{}{}", name, email, ip)
 
     @admin.display(description=_("post"), ordering="post__title")
     def post_link(self, obj):
@@ -139,10 +305,6 @@ class CommentAdmin(admin.ModelAdmin):
             obj.get_absolute_url(),
             _("View on site"),
         )
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, obj):
-        return Truncator(obj.body).chars(100)
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
@@ -163,7 +325,7 @@ class CommentAdmin(admin.ModelAdmin):
         """Only spam and trash can be deleted for good."""
         if obj is not None and obj.status not in (Comment.Status.SPAM, Comment.Status.TRASH):
             return False
-        return super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and self._may_moderate(request, obj)
 
     def _set_status(self, request, queryset, status, done_message):
         count = 0
@@ -270,12 +432,17 @@ class CommentAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.moderate_view),
                 name="comments_comment_moderate",
             ),
+            path(
+                "post-autocomplete/",
+                self.admin_site.admin_view(self.post_autocomplete_view),
+                name="comments_comment_post_autocomplete",
+            ),
         ]
         return urls + super().get_urls()
 
     def reply_view(self, request, pk):
         """Reply as the logged-in author; POST only acts (the form is on the change page)."""
-        parent = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        parent = self._comment_or_404(request, pk)
         if not self.has_change_permission(request, parent):
             raise PermissionDenied
         form = ReplyForm(request.POST or None, parent=parent)
@@ -311,7 +478,7 @@ class CommentAdmin(admin.ModelAdmin):
         """The target of the links in notification e-mails: confirm, then act on POST."""
         if action not in self.MODERATION_ACTIONS:
             raise PermissionDenied
-        comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        comment = self._comment_or_404(request, pk)
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         status, question = self.MODERATION_ACTIONS[action]
@@ -336,8 +503,9 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def empty_trash_view(self, request):
-        """Delete spam and trash older than 30 days, after a confirmation (as the command)."""
-        if not self.has_delete_permission(request):
+        """Delete spam and trash older than 30 days, after a confirmation (as the command):
+        every author's, so for editors and administrators."""
+        if not self._may_use_privacy_tools(request):
             raise PermissionDenied
         cutoff = timezone.now() - datetime.timedelta(days=TRASH_DAYS)
         old = Comment.objects.filter(
@@ -360,8 +528,9 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def privacy_view(self, request):
-        """Export or erase a commenter's data (DSGVO), for users who may delete comments."""
-        if not self.has_delete_permission(request):
+        """Export or erase a commenter's data (DSGVO): every comment under an address, on
+        every author's posts, so for editors and administrators (blog/roles.py)."""
+        if not self._may_use_privacy_tools(request):
             raise PermissionDenied
         form = PrivacyForm(request.POST or None)
         context = {
@@ -397,6 +566,24 @@ class CommentAdmin(admin.ModelAdmin):
                 context["confirm_erase"] = True
                 context["matching"] = Comment.objects.filter(author_email__iexact=email).count()
         return TemplateResponse(request, "admin/comments/comment/privacy.html", context)
+
+    def post_autocomplete_view(self, request):
+        """The posts whose title contains `term`, for the post filter (select2's JSON):
+        only those whose comments this user may see, 20 a page, newest first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        posts = Post.objects.filter(roles.comment_post_q(request.user, prefix=""))
+        term = request.GET.get("term", "").strip()
+        if term:
+            posts = posts.filter(title__icontains=term)
+        page = Paginator(posts.order_by("-published_at", "-id").only("pk", "title"), 20)
+        found = page.get_page(request.GET.get("page"))
+        return JsonResponse(
+            {
+                "results": [{"id": str(p.pk), "text": p.title} for p in found],
+                "pagination": {"more": found.has_next()},
+            }
+        )
 
     def save_model(self, request, obj, form, change):
         """Editing keeps the thread position; the HTML is rebuilt by Comment.save()."""

@@ -142,11 +142,10 @@ class Comment(models.Model):
         `bulk_create` (the WordPress import)."""
         self.body_html = render_comment(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 1
-        # The post's author writing while logged in, or anyone replying from the admin
-        # (comments.services.reply_as_author sets the flag), counts as the author.
-        self.is_author_reply = self.is_author_reply or (
-            bool(self.user_id) and self.user_id == self.post.author_id
-        )
+        # The "Autor" badge and bypostauthor: the post's own author, logged in, on the
+        # site or replying from the admin; an editor or administrator replying to
+        # another author's post is not its author (issue #12).
+        self.is_author_reply = bool(self.user_id) and self.user_id == self.post.author_id
         self.avatar = avatar_key(self.author_email or self.author_name)
         return self
 

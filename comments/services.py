@@ -336,7 +336,8 @@ def reply_as_author(*, parent: Comment, user, body: str) -> Comment:
     comments.forms.ReplyForm checked.
 
     As in WordPress, answering a held comment approves it first. No e-mail address is
-    needed: the reply carries the user's name and account.
+    needed: the reply carries the user's name and account, and the "Autor" badge only
+    when the user wrote the post (Comment.derive_fields).
     """
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
@@ -349,7 +350,6 @@ def reply_as_author(*, parent: Comment, user, body: str) -> Comment:
             body=body,
             status=Comment.Status.APPROVED,
             user=user,
-            is_author_reply=True,
         )
         reply.full_clean(exclude=["parent", "post", "user", "author_email"])
         reply.save()

@@ -9,15 +9,17 @@ class BlogAdminSite(admin.AdminSite):
     site_title = _("Blog administration")
     index_title = _("Overview")
 
-    def pending_comment_count(self) -> int:
+    def pending_comment_count(self, request) -> int:
+        """Held comments this user may moderate: an author's, on their own posts (#12)."""
+        from blog import roles
         from comments.models import Comment
 
-        return Comment.objects.pending().count()
+        return Comment.objects.pending().filter(roles.comment_post_q(request.user)).count()
 
     def each_context(self, request):
         context = super().each_context(request)
         if request.user.is_active and request.user.has_perm("comments.view_comment"):
-            context["pending_comments"] = self.pending_comment_count()
+            context["pending_comments"] = self.pending_comment_count(request)
         return context
 
     def get_app_list(self, request, app_label=None):
@@ -27,7 +29,8 @@ class BlogAdminSite(admin.AdminSite):
         for app in app_list:
             for model in app["models"]:
                 if model["object_name"] == "Comment":
-                    pending = self.pending_comment_count() if pending is None else pending
+                    if pending is None:
+                        pending = self.pending_comment_count(request)
                     if pending:
                         model["name"] = f"{model['name']} ({pending})"
                         if model.get("admin_url"):

@@ -286,6 +286,8 @@ class Exporter:
             wp_id = self._id(self.post_ids, Kind.POST, post)
             if post.status == Post.Status.DRAFT:
                 status = "draft"
+            elif post.status == Post.Status.PENDING:
+                status = "pending"
             elif post.visibility == Post.Visibility.PRIVATE:
                 status = "private"
             else:
