@@ -31,6 +31,7 @@ from core.contentversion import bump_content_version
 
 from . import attachments, content
 from .comment_import import CommentImporter
+from .dates import OldBlogClock
 from .models import ImportedObject
 from .wxr import Author, Channel, Item, Term, WXRError, read_wxr
 
@@ -99,6 +100,7 @@ class Importer:
         self.max_comment_id = 0
         self.featured_sources: dict[int, Path] = {}
         self.undeclared: dict[str, str] = {}
+        self.clock = OldBlogClock()
 
     # --- the two passes ----------------------------------------------------------------
 
@@ -139,6 +141,7 @@ class Importer:
                 self.report.channel = record
             elif isinstance(record, Item):
                 self.report.items += 1
+                self.clock.learn(record.local_date, record.gmt_date)
                 for c in record.comments:
                     self.max_comment_id = max(self.max_comment_id, c.wp_id)
                 if record.post_type == "attachment":
@@ -451,6 +454,7 @@ class Importer:
         password = ""
         if item.password and visibility == Post.Visibility.PUBLIC:
             visibility, password = Post.Visibility.PASSWORD, item.password[:100]
+        published_at = self.clock.to_utc(item.local_date, item.gmt_date)
         post = Post(
             title=content.plain_title(item.title)[:200],
             slug=self._free_slug(Post, unquote(item.slug)[:200], item.line),
@@ -458,7 +462,14 @@ class Importer:
             body=converted.body,
             excerpt=converted.excerpt,
             status=status,
-            published_at=item.date or timezone.now(),
+            published_at=published_at or item.date or timezone.now(),
+            # The day of WordPress's permalink, the old blog's local date, whatever this
+            # blog's time zone: the post answers at its old address (#13). Drafts had none.
+            permalink_date=(
+                item.local_date.date()
+                if item.local_date and status == Post.Status.PUBLISHED
+                else None
+            ),
             visibility=visibility,
             password=password,
             comments_open=item.comment_status == "open",

@@ -158,6 +158,13 @@ class Item:
     is_sticky: bool
     comment_status: str
     attachment_url: str = ""
+    # wp:post_date and wp:post_modified as written, naive: the old blog's local time
+    # (the permalink's day); with their _gmt twins when the file has them (drafts have
+    # no GMT date: `date` is then read in this blog's time zone, a guess).
+    local_date: datetime.datetime | None = None
+    gmt_date: datetime.datetime | None = None
+    modified_local: datetime.datetime | None = None
+    modified_gmt: datetime.datetime | None = None
     # (domain, slug, name) of <category> elements: categories, tags, formats.
     terms: list[tuple[str, str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
@@ -255,6 +262,17 @@ def _int(value: str, what: str, line: int) -> int:
         raise WXRError(f"{what} is not a number: {value!r}", line) from None
 
 
+def _naive(value: str, line: int) -> datetime.datetime | None:
+    """A WordPress date as written ("2025-01-07 23:30:00"), None for none or zeros."""
+    value = (value or "").strip()
+    if not value or value == _NO_DATE:
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise WXRError(f"not a date: {value!r}", line) from None
+
+
 def parse_date(gmt: str, local: str, line: int, fallback: str = "") -> datetime.datetime | None:
     """An aware datetime from WordPress's GMT date, else its local date in TIME_ZONE.
 
@@ -322,6 +340,10 @@ def _item(element, line: int) -> Item:
         is_sticky=_text(element, "wp:is_sticky").strip() == "1",
         comment_status=_text(element, "wp:comment_status").strip() or "open",
         attachment_url=_text(element, "wp:attachment_url").strip(),
+        local_date=_naive(_text(element, "wp:post_date"), line),
+        gmt_date=_naive(_text(element, "wp:post_date_gmt"), line),
+        modified_local=_naive(_text(element, "wp:post_modified"), line),
+        modified_gmt=_naive(_text(element, "wp:post_modified_gmt"), line),
     )
     if not item.wp_id:
         raise WXRError("an <item> without wp:post_id", line)
