@@ -25,7 +25,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from blog.models import Category, Page, Post, Tag
+from blog.models import Category, Page, Post, SiteSettings, Tag
 from blog.slugs import german_slugify
 from core.contentversion import bump_content_version
 
@@ -57,6 +57,8 @@ class Report:
     converted: Counter = field(default_factory=Counter)
     shortcodes: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # What the import did with the site's title and tagline, as lines for the summary.
+    site: list[str] = field(default_factory=list)
     dry_run: bool = False
     items: int = 0
 
@@ -115,6 +117,7 @@ class Importer:
         try:
             with storage, transaction.atomic():
                 self._load_mapping()
+                self._take_site_identity()
                 self._import_authors()
                 self._import_terms()
                 self._import_attachments()
@@ -142,6 +145,7 @@ class Importer:
             elif isinstance(record, Item):
                 self.report.items += 1
                 self.clock.learn(record.local_date, record.gmt_date)
+                self.clock.learn(record.modified_local, record.modified_gmt)
                 for c in record.comments:
                     self.max_comment_id = max(self.max_comment_id, c.wp_id)
                 if record.post_type == "attachment":
@@ -184,6 +188,47 @@ class Importer:
         row = ImportedObject.objects.create(kind=kind, wp_id=wp_id, **{field_name: obj}, **extra)
         self.mapped[kind][wp_id] = row
         return row
+
+    # --- the site's title and tagline -----------------------------------------------
+
+    # WordPress's own default taglines: the old blog never had one of its own (#13).
+    WORDPRESS_TAGLINES = {
+        "just another wordpress site",
+        "just another wordpress weblog",
+        "just another wordpress.com site",
+        "just another wordpress.com weblog",
+        "eine weitere wordpress-website",
+        "eine weitere wordpress-seite",
+        "ein weiteres wordpress-blog",
+    }
+
+    def _take_site_identity(self) -> None:
+        """The channel's title and description become the site's title and tagline while
+        the blog still has the defaults; what was done goes into the report (#13)."""
+        channel = self.report.channel
+        site = SiteSettings.objects.get_or_create(pk=1)[0]
+        wanted = {
+            "title": content.plain_title(channel.title).strip()[:200],
+            "tagline": content.plain_title(channel.description).strip()[:300],
+        }
+        if wanted["tagline"].casefold().rstrip(".") in self.WORDPRESS_TAGLINES:
+            self.report.site.append(
+                f"tagline “{wanted['tagline']}” is WordPress's default: not taken"
+            )
+            wanted["tagline"] = ""
+        changed = []
+        for name, value in wanted.items():
+            current = getattr(site, name)
+            if not value or value == current:
+                continue
+            if current != SiteSettings._meta.get_field(name).get_default():
+                self.report.site.append(f"{name} kept: “{current}” (the export has “{value}”)")
+                continue
+            setattr(site, name, value)
+            changed.append(name)
+            self.report.site.append(f"{name} taken from the export: “{value}”")
+        if changed:
+            site.save(update_fields=changed)
 
     # --- authors and terms -----------------------------------------------------------
 
@@ -501,6 +546,7 @@ class Importer:
                 tags.append(self._tag(unquote(slug), name))
         post.categories.set(categories)
         post.tags.set(tags)
+        self._keep_modified(post, item, floor=post.published_at)
         self._remember(
             Kind.POST,
             item.wp_id,
@@ -512,6 +558,20 @@ class Importer:
         )
         self.report.created["posts"] += 1
         self.comments.run(item, post)
+
+    def _keep_modified(self, obj, item: Item, floor=None) -> None:
+        """WordPress's last change (wp:post_modified_gmt), else its date, as `updated_at`,
+        which auto_now set to today: readers' "Updated", Atom <updated> and sitemap
+        <lastmod> (#13). Never before the publish date (scheduled posts were edited
+        before it)."""
+        modified = self.clock.to_utc(item.modified_local, item.modified_gmt)
+        modified = modified or self.clock.to_utc(item.local_date, item.gmt_date) or floor
+        if modified is None:
+            return
+        if floor is not None:
+            modified = max(modified, floor)
+        type(obj).objects.filter(pk=obj.pk).update(updated_at=modified)
+        obj.updated_at = modified
 
     def _featured_image(self, item: Item) -> "FeaturedImage | None":
         """The image WordPress showed as the post's thumbnail, if its file was imported."""
@@ -558,6 +618,7 @@ class Importer:
             show_in_navigation=parent is None,
         )
         page.save()
+        self._keep_modified(page, item)
         self._remember(
             Kind.PAGE, item.wp_id, page, guid=item.guid[:500], old_path=self._old_path(item, page)
         )

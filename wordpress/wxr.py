@@ -94,6 +94,7 @@ class WXRError(Exception):
 class Channel:
     title: str = ""
     link: str = ""
+    description: str = ""
     base_site_url: str = ""
     base_blog_url: str = ""
     wxr_version: str = ""

@@ -107,6 +107,8 @@ def item(
     meta=None,
     comments=(),
     attachment_url="",
+    modified=None,
+    modified_gmt=None,
 ):
     slug = f"beitrag-{wp_id}" if slug is None else slug
     if link is None and not slug:
@@ -129,6 +131,12 @@ def item(
         if attachment_url
         else ""
     )
+    modified_lines = (
+        f"\t\t<wp:post_modified>{cdata(modified)}</wp:post_modified>\n"
+        f"\t\t<wp:post_modified_gmt>{cdata(modified_gmt or modified)}</wp:post_modified_gmt>\n"
+        if modified
+        else ""
+    )
     return f"""	<item>
 		<title>{cdata(title)}</title>
 		<link>{link}</link>
@@ -141,7 +149,7 @@ def item(
 		<wp:post_id>{wp_id}</wp:post_id>
 		<wp:post_date>{cdata(date)}</wp:post_date>
 		<wp:post_date_gmt>{cdata(date if date_gmt is None else date_gmt)}</wp:post_date_gmt>
-		<wp:comment_status>{cdata(comment_status)}</wp:comment_status>
+{modified_lines}		<wp:comment_status>{cdata(comment_status)}</wp:comment_status>
 		<wp:ping_status>{cdata("open")}</wp:ping_status>
 		<wp:post_name>{cdata(slug)}</wp:post_name>
 		<wp:status>{cdata(status)}</wp:status>

@@ -64,7 +64,9 @@ def test_replace_demo_leaves_only_the_import(
     oliver = get_user_model().objects.get(username="oliver")
     assert oliver.email == "oliver@example.org"  # the export's oliver, not the demo's
     site = SiteSettings.load()
-    assert (site.title, site.tagline, site.imprint_page) == ("Mein Blog", "", None)
+    # The demo's title went back to the default, so the export's is taken (#13).
+    assert (site.title, site.tagline) == ("Olivers Blog", "Training und Arbeit")
+    assert site.imprint_page is None
 
 
 def test_replace_demo_keeps_what_the_author_changed_or_made(demo, export_file):

@@ -59,6 +59,9 @@ def format_report(report: Report, seconds: float) -> list[str]:
         if new or old:
             extra = f" ({old} already here)" if old else ""
             lines.append(f"  {kind:<12} {new:>7} new{extra}")
+    if report.site:
+        lines.append("Site settings:")
+        lines += [f"  {line}" for line in report.site]
     if report.converted:
         lines.append("Converted:")
         lines += [f"  {n:>7} {what}" for what, n in sorted(report.converted.items())]
