@@ -60,7 +60,8 @@ def form_values(page) -> dict:
 def add_post(client, **fields):
     """Fill in the add form as shown, change `fields`, send it; the response."""
     data = form_values(client.get(reverse(ADD)))
-    data.update(status=Post.Status.PUBLISHED, visibility=Post.Visibility.PUBLIC, **fields)
+    data.update({"status": Post.Status.PUBLISHED, "visibility": Post.Visibility.PUBLIC})
+    data.update(fields)
     return client.post(reverse(ADD), data)
 
 
@@ -112,14 +113,17 @@ def test_new_tags_need_the_tag_permission_and_nothing_typed_is_lost():
     )
     client = Client()
     client.force_login(user)
-    response = add_post(client, title="Entwurf", body="Mein langer Text.", tags="Laufen, Neu")
+    response = add_post(
+        client, title="Entwurf", body="Mein langer Text.", tags="Laufen, Neu", status="draft"
+    )
     assert response.status_code == 200
     assertContains(response, "Sie dürfen keine neuen Schlagwörter anlegen: Neu.")
     assert form_values(response)["body"] == "Mein langer Text."
     assert form_values(response)["tags"] == "Laufen, Neu"
     assert not Post.objects.exists() and Tag.objects.count() == 1
     # The existing tag alone is fine.
-    assert add_post(client, title="Entwurf", body="Text.", tags="laufen").status_code == 302
+    response = add_post(client, title="Entwurf", body="Text.", tags="laufen", status="draft")
+    assert response.status_code == 302
     assert [t.name for t in Post.objects.get().tags.all()] == ["Laufen"]
 
 
@@ -350,3 +354,13 @@ def test_no_english_in_the_post_form(boss, superuser):
         english = [piece for piece in reader.pieces if ENGLISH.search(piece)]
         assert english == [], english
         assertNotContains(page, "SelectFilter2.js")
+
+
+def test_pages_are_written_with_the_same_editor(boss):
+    """The page form's text area has the picker and the upload address too."""
+    page = boss.get(reverse("admin:blog_page_add"))
+    editor = [el for el in parse(page) if el.has("div", "markdown-editor")]
+    assert len(editor) == 1
+    assert editor[0].attrs["data-upload-url"] == reverse("admin:blog_media_upload")
+    assert editor[0].attrs["data-search-url"] == reverse("admin:blog_media_picker")
+    assertContains(page, "Bild aus der Mediathek einfügen")
