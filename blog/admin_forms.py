@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_widgets import CategoryTreeWidget, FeaturedMediaWidget, MarkdownEditorWidget
 from .models import Category, Media, Page, Post
-from .tag_input import TagListField, new_tag_names, resolve_tags
+from .tag_input import TagListField, format_tag_names, new_tag_names, resolve_tags
 
 
 class CategoryTreeIterator(forms.models.ModelChoiceIterator):
@@ -64,7 +64,7 @@ class PostAdminForm(forms.ModelForm):
             # The admin prints help texts unescaped: "<!--more-->" would vanish.
             self.fields["excerpt"].help_text = escape(self.fields["excerpt"].help_text)
         if self.instance.pk and not self.is_bound:
-            self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
+            self.initial["tags"] = format_tag_names(t.name for t in self.instance.tags.all())
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

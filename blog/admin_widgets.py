@@ -80,11 +80,6 @@ class TagListWidget(ProjectTemplateMixin, forms.TextInput):
         context["suggest_url"] = reverse("admin:blog_tag_suggest")
         return context
 
-    def format_value(self, value):
-        if isinstance(value, (list, tuple)):
-            value = ", ".join(getattr(tag, "name", str(tag)) for tag in value)
-        return super().format_value(value)
-
 
 class CategoryTreeWidget(ProjectTemplateMixin, forms.CheckboxSelectMultiple):
     """Checkboxes, each category indented under its parent."""

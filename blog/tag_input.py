@@ -6,6 +6,8 @@ post form finds or creates the tags on save (`resolve_tags`), and the tag admin
 answers the suggestions (`TagSuggestMixin`, static/js/admin-tags.js).
 """
 
+import csv
+
 from django import forms
 from django.db.models import Count
 from django.http import JsonResponse
@@ -22,14 +24,24 @@ NAME_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def parse_tag_names(text: str) -> list[str]:
-    """The names in a comma-separated list: trimmed, blanks and repeats (any case) left out."""
+    """The names in a comma-separated list: trimmed, blanks and repeats (any case) left
+    out. A name with a comma of its own comes in double quotes ("Rock, Pop")."""
     names, seen = [], set()
-    for part in (text or "").split(","):
+    text = " ".join((text or "").split())  # one line: the csv reader takes no line breaks
+    for part in next(csv.reader([text], skipinitialspace=True), []):
         name = " ".join(part.split())
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
     return names
+
+
+def format_tag_names(names) -> str:
+    """The list as typed: "Laufen, Berg" ("Rock, Pop" in quotes, for its comma)."""
+    return ", ".join(
+        '"' + name.replace('"', '""') + '"' if "," in name or '"' in name else name
+        for name in names
+    )
 
 
 class TagListField(forms.CharField):
@@ -47,7 +59,7 @@ class TagListField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
-            return ", ".join(getattr(tag, "name", str(tag)) for tag in value)
+            return format_tag_names(getattr(tag, "name", str(tag)) for tag in value)
         return value
 
     def clean(self, value):

@@ -25,7 +25,10 @@
     var value = textarea.value;
     var start = textarea.selectionStart;
     var end = textarea.selectionEnd;
-    if (typeof start !== "number") { start = end = value.length; }
+    /* Never clicked into: the cursor is nowhere the author chose, so at the end. */
+    if (typeof start !== "number" || !textarea.hasAttribute("data-cursor-set")) {
+      start = end = value.length;
+    }
     var before = value.slice(0, start);
     var after = value.slice(end);
     var prefix = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
@@ -104,6 +107,11 @@
   function setUpEditor(editor) {
     var textarea = editor.querySelector("textarea");
     if (!textarea) { return; }
+    ["focus", "mouseup", "keyup"].forEach(function (name) {
+      textarea.addEventListener(name, function () {
+        textarea.setAttribute("data-cursor-set", "");
+      });
+    });
     textarea.addEventListener("dragover", function (event) {
       if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") !== -1) {
         event.preventDefault();
@@ -265,7 +273,20 @@
     });
   }
 
+  /* A file let go beside the text would make the browser open it, leaving the form. */
+  function guardAgainstStrayDrops() {
+    ["dragover", "drop"].forEach(function (name) {
+      document.addEventListener(name, function (event) {
+        var types = event.dataTransfer ? event.dataTransfer.types : [];
+        var isFile = Array.prototype.indexOf.call(types, "Files") !== -1;
+        var onInput = event.target.closest && event.target.closest("input[type=file], textarea");
+        if (isFile && !onInput) { event.preventDefault(); }
+      });
+    });
+  }
+
   function init() {
+    if (document.querySelector(".markdown-editor")) { guardAgainstStrayDrops(); }
     document.querySelectorAll(".markdown-editor").forEach(function (editor) {
       setUpEditor(editor);
       var textarea = editor.querySelector("textarea");

@@ -30,7 +30,8 @@
           result.results.forEach(function (name) {
             if (present.indexOf(name.toLowerCase()) !== -1) { return; }
             var option = document.createElement("option");
-            option.value = head + name;
+            /* A name with a comma of its own goes in quotes, as the server reads it. */
+            option.value = head + (/[,"]/.test(name) ? '"' + name.replace(/"/g, '""') + '"' : name);
             list.appendChild(option);
           });
         })

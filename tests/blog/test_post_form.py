@@ -364,3 +364,17 @@ def test_pages_are_written_with_the_same_editor(boss):
     assert editor[0].attrs["data-upload-url"] == reverse("admin:blog_media_upload")
     assert editor[0].attrs["data-search-url"] == reverse("admin:blog_media_picker")
     assertContains(page, "Bild aus der Mediathek einfügen")
+
+
+def test_a_tag_with_a_comma_survives_the_form(boss, superuser):
+    """An imported tag "Rock, Pop" shows in quotes and stays one tag through a save."""
+    post = PostFactory(
+        author=superuser, tags=[TagFactory(name="Rock, Pop"), TagFactory(name="Jazz")]
+    )
+    assert form_values(boss.get(reverse("admin:blog_post_change", args=[post.pk])))["tags"] in (
+        '"Rock, Pop", Jazz',
+        'Jazz, "Rock, Pop"',
+    )
+    assert change_post(boss, post).status_code == 302
+    assert sorted(t.name for t in post.tags.all()) == ["Jazz", "Rock, Pop"]
+    assert Tag.objects.count() == 2
