@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test test-fast check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest
+.PHONY: install run test test-fast check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest bench-scale
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,14 @@ profile: install
 bench-wordpress: install
 	bash bench/wordpress/setup.sh
 	$(PY) -m bench.wordpress.urls --load
+
+# A big blog (issue #14, bench/scale.py): 1,000 and 10,000 posts with 20 comments each on
+# average, built with bulk inserts; every page type measured one request after another,
+# caches off: p50/p90 and the ratio to the post page. SQLite files in bench/out/ by
+# default; DATABASE_URL=postgres://…/benchscale for PostgreSQL (that database is emptied).
+# BENCH_ARGS e.g. "--sizes 1000 --requests 10".
+bench-scale: install
+	$(PY) -m bench.scale $(BENCH_ARGS)
 
 # The WordPress import (issue #5): 1,000 posts and 20,000 comments into a throwaway
 # database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).

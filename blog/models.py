@@ -271,7 +271,25 @@ class Post(models.Model):
                 name="post_password_required_for_protected",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The lists' orders, over published posts only, with the visibility the
+            # public filter reads: a page of ids comes from the index alone (issue #14).
+            models.Index(
+                fields=["-is_sticky", "-published_at", "-id", "visibility"],
+                condition=Q(status="published"),
+                name="post_home_order",
+            ),
+            models.Index(
+                fields=["-published_at", "-id", "visibility"],
+                condition=Q(status="published"),
+                name="post_list_order",
+            ),
+            # The sitemap's latest change (blog/sitemaps.py).
+            models.Index(
+                fields=["-updated_at"], condition=Q(status="published"), name="post_updated"
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -2,13 +2,13 @@
 (/sitemap-posts.xml?p=2, …), so that no request grows with the blog (issue #14).
 
 Sections: the home page, posts, pages, categories and tags, each address with its last
-change. Sections page through querysets (LIMIT/OFFSET in a stable order); the index
-asks each section for its size and latest change in one query.
+change. Sections page through querysets (LIMIT/OFFSET in a stable order, along an
+index); the index asks each section for its size and, from an index, its latest change.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
 
 from .models import Category, Page, Post, Tag, public_q
@@ -19,31 +19,15 @@ SECTION_SIZE = 2000
 
 
 class BlogSitemap(Sitemap):
-    """A section whose size and latest change come from one query (the index asks both)."""
-
     limit = SECTION_SIZE
 
     def lastmod(self, item):
         return item.updated_at
 
-    def summary(self) -> dict:
-        """{"count": how many items, "last": their latest change}."""
-        return self.items().aggregate(count=Count("pk"), last=Max("updated_at"))
-
-    def _summary(self) -> dict:
-        if not hasattr(self, "_summary_row"):
-            self._summary_row = self.summary()
-        return self._summary_row
-
-    @property
-    def paginator(self):
-        paginator = Paginator(self._items(), self.limit)
-        paginator.count = self._summary()["count"]  # a cached_property: no COUNT query
-        return paginator
-
     def get_latest_lastmod(self):
-        """The section's latest change, asked of the database (Django loads every item)."""
-        return self._summary()["last"]
+        """The section's latest change, the first entry of an index on updated_at (Django's
+        own way loads every item)."""
+        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
 
 
 class HomeSitemap(Sitemap):
@@ -75,28 +59,57 @@ class PostSitemap(BlogSitemap):
     def items(self):
         return (
             Post.objects.listed_for(None)
-            .only("slug", "published_at", "updated_at")
+            .only("slug", "published_at", "permalink_date", "updated_at")
             .order_by("published_at", "id")
         )
 
 
 class PageSitemap(BlogSitemap):
+    """Pages: a few dozen at most, counted together with their latest change."""
+
     changefreq = "yearly"
 
     def items(self):
         return Page.objects.published().only("path", "updated_at").order_by("path")
 
+    def _summary(self) -> dict:
+        if not hasattr(self, "_summary_row"):
+            self._summary_row = self.items().aggregate(count=Count("pk"), last=Max("updated_at"))
+        return self._summary_row
 
-class CategorySitemap(BlogSitemap):
-    """Categories and tags with a public post; their last change is their latest post's."""
+    @property
+    def paginator(self):
+        paginator = Paginator(self._items(), self.limit)
+        paginator.count = self._summary()["count"]  # a cached_property: no COUNT query
+        return paginator
+
+    def get_latest_lastmod(self):
+        return self._summary()["last"]
+
+
+class CategorySitemap(Sitemap):
+    """Categories and tags with a public post; their last change is their latest post's.
+
+    The index names no latest change for these sections (it is optional there): it would
+    read every post.
+    """
 
     changefreq = "weekly"
+    limit = SECTION_SIZE
     model = Category
+    relation = "categories"
     order = "path"
 
     def items(self):
+        # Per term, its public posts newest change first, along the index on updated_at:
+        # the first one answers, not all of them.
+        newest = (
+            Post.objects.filter(public_q(), **{self.relation: OuterRef("pk")})
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
         return (
-            self.model.objects.annotate(last=Max("posts__updated_at", filter=public_q("posts__")))
+            self.model.objects.annotate(last=Subquery(newest))
             .filter(last__isnull=False)
             .order_by(self.order)
         )
@@ -104,14 +117,13 @@ class CategorySitemap(BlogSitemap):
     def lastmod(self, item):
         return item.last
 
-    def summary(self) -> dict:
-        return self.model.objects.filter(public_q("posts__")).aggregate(
-            count=Count("pk", distinct=True), last=Max("posts__updated_at")
-        )
+    def get_latest_lastmod(self):
+        return None
 
 
 class TagSitemap(CategorySitemap):
     model = Tag
+    relation = "tags"
     order = "slug"
 
 

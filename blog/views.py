@@ -4,7 +4,7 @@ import datetime
 import hashlib
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from core.contentversion import versioned
 
 from . import search
 from .models import Category, Page, Post, Tag
-from .pagination import page_links
+from .pagination import IdsFirstPaginator, page_links
 from .site import get_site_data
 
 POSTPASS_COOKIE = "postpass_{pk}"
@@ -31,7 +31,7 @@ POSTPASS_MAX_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten d
 def _paginate(request, items, page: int | None):
     """The requested page of `items`, or 404; page numbers come from /page/N/."""
     per_page = get_site_data()["posts_per_page"]
-    paginator = Paginator(items, per_page, allow_empty_first_page=True)
+    paginator = IdsFirstPaginator(items, per_page, allow_empty_first_page=True)
     try:
         # /page/0/ is no page (page 1 is the list's own URL): 404, not a duplicate of page 1.
         return paginator.page(1 if page is None else page)
@@ -142,15 +142,12 @@ def archive(request, year, month=None, day=None, page=None):
 def category_detail(request, path, page=None):
     """Posts in a category and its subcategories. Template: blog/archive.html."""
     category = get_object_or_404(Category, path=path)
-    posts = (
-        Post.objects.listed_for(request.user)
-        .for_listing()
-        # The category itself or a descendant, never a sibling sharing a prefix.
-        .filter(
-            Q(categories__path=category.path) | Q(categories__path__startswith=category.path + "/")
-        )
-        .distinct()
-    )
+    # The category itself or a descendant, never a sibling sharing a prefix; a subquery,
+    # not a join, so that no DISTINCT over whole rows is needed (issue #14).
+    in_tree = Post.categories.through.objects.filter(
+        Q(category__path=category.path) | Q(category__path__startswith=category.path + "/")
+    ).values("post_id")
+    posts = Post.objects.listed_for(request.user).for_listing().filter(pk__in=in_tree)
     return _render_list(
         request,
         "blog/archive.html",
