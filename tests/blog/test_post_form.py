@@ -378,3 +378,22 @@ def test_a_tag_with_a_comma_survives_the_form(boss, superuser):
     assert change_post(boss, post).status_code == 302
     assert sorted(t.name for t in post.tags.all()) == ["Jazz", "Rock, Pop"]
     assert Tag.objects.count() == 2
+
+
+def test_posts_written_before_list_the_text_before_more(client):
+    """Migration 0014: an admin-written post with <!--more--> and no excerpt gets the text
+    before it as its summary; an excerpt, and posts without the marker, stay as they were."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fill = import_module("blog.migrations.0014_post_featured_media").summaries_before_more
+    marked = PostFactory(body="Vorn **fett**.\n\n<!--more-->\n\nHinten.")
+    excerpted = PostFactory(body="Vorn.\n\n<!--more-->\n\nHinten.", excerpt="Eigene.")
+    plain = PostFactory(body="Nur Text.")
+    Post.objects.update(summary="alt")
+    Post.objects.filter(pk=excerpted.pk).update(summary="Eigene.")
+    fill(apps, None)
+    summaries = dict(Post.objects.values_list("pk", "summary"))
+    assert summaries == {marked.pk: "Vorn fett.", excerpted.pk: "Eigene.", plain.pk: "alt"}
+    assertContains(client.get(reverse("blog:post_list")), "Vorn fett.")
