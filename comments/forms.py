@@ -5,6 +5,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -189,6 +190,19 @@ class CommentForm(forms.ModelForm):
                 _("Please enter a name with at least one visible character."), "name_invisible"
             )
         return name
+
+    def clean_author_email(self):
+        """A registered account's address is its owner's: they log in to use it (issue #16)."""
+        email = self.cleaned_data["author_email"]
+        if email and get_user_model()._default_manager.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "This email address belongs to an account of this blog. Please log in "
+                    "to comment with it, or use another address."
+                ),
+                code="email_registered",
+            )
+        return email
 
     def clean_author_url(self):
         url = printable(self.cleaned_data.get("author_url", "")).strip()

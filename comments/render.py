@@ -64,6 +64,15 @@ def max_depth(nodes) -> int:
     return max((node.depth for node in nodes), default=1)
 
 
+# The submitter's own held comment shows this plain grey circle, not the avatar of the
+# address typed: otherwise a visitor could test whether a guessed address is that of
+# another commenter by comparing avatars (issue #16).
+NEUTRAL_AVATAR = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 48 48'%3E"
+    "%3Ccircle cx='24' cy='24' r='24' fill='%23bbb'/%3E%3C/svg%3E"
+)
+
+
 def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeString:
     """The `<ol class="comment-list">` of a thread built by comments.tree.build_thread."""
     if not nodes:
@@ -111,6 +120,7 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
                 f'aria-label="{reply_label % plain_name}">{reply_text}</a></div>'
             )
         iso, shown = dates(c.created_at)
+        avatar = NEUTRAL_AVATAR if pending else f"{avatar_prefix}{c.avatar}.png"
         old = c.legacy_id
         legacy = f'<span id="comment-{old}"></span>' if old and old not in ids else ""
         append(
@@ -118,7 +128,7 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
             f'<li id="comment-{pk}" class="{classes}">{legacy}'
             f'<article id="div-comment-{pk}" class="comment-body">'
             f'<footer class="comment-meta"><div class="comment-author vcard">'
-            f'<img class="avatar" src="{avatar_prefix}{c.avatar}.png" width="48" height="48" '
+            f'<img class="avatar" src="{avatar}" width="48" height="48" '
             f'alt="" loading="lazy"> <b class="fn">{name}</b>{badge if c.is_author_reply else ""}'
             f'</div><div class="comment-metadata"><a href="#comment-{pk}">'
             f'<time datetime="{iso}">{shown}</time></a></div>{awaiting if pending else ""}'

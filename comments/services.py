@@ -11,10 +11,12 @@ import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +164,15 @@ def _flood_keys_released_on_failure():
         raise
 
 
+def is_staff_name(name: str) -> bool:
+    """Whether a name is a staff account's user name or full name (any case, issue #16)."""
+    staff = get_user_model()._default_manager.filter(is_staff=True, is_active=True)
+    staff = staff.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+    return staff.filter(
+        Q(username__iexact=name) | Q(full_name__iexact=name) | Q(first_name__iexact=name)
+    ).exists()
+
+
 def decide_status(*, post, author: Author, body: str, honeypot: bool, settings) -> str:
     """The status a new comment gets under the discussion settings."""
     fields = (body, author.name, author.email, author.url, author.ip_address or "")
@@ -170,7 +181,8 @@ def decide_status(*, post, author: Author, body: str, honeypot: bool, settings) 
         return Comment.Status.SPAM
     if is_privileged(author.user, post):
         return Comment.Status.APPROVED
-    if settings.require_approval:
+    # Nobody else appears at once under the name of the author or other staff.
+    if settings.require_approval or is_staff_name(author.name):
         return Comment.Status.PENDING
     if settings.max_links and spam.count_links(body) >= settings.max_links:
         return Comment.Status.PENDING
