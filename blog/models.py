@@ -2,6 +2,7 @@
 
 import html
 import re
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -89,6 +90,11 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+
+
+def new_guid() -> str:
+    """A post's feed ID (RSS guid, Atom id): made once, never changed by edits (#13)."""
+    return f"urn:uuid:{uuid.uuid4()}"
 
 
 def published_q(prefix: str = "") -> Q:
@@ -199,6 +205,8 @@ class Post(models.Model):
     # keeps WordPress's (the old blog's local date), so that its old URL stays (#13).
     # Cleared when the publish date changes.
     permalink_date = models.DateField(null=True, blank=True, editable=False)
+    # The post's ID in feeds (RSS guid, Atom id); an imported post keeps WordPress's.
+    guid = models.CharField(max_length=500, blank=True, default=new_guid, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     visibility = models.CharField(

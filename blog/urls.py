@@ -34,6 +34,7 @@ urlpatterns = [
     *paginated("category/<path:path>/", views.category_detail, "category_detail"),
     path("tag/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     *paginated("tag/<str:slug>/", views.tag_detail, "tag_detail"),
+    path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author_feed"),
     *paginated("author/<str:username>/", views.author_detail, "author_detail"),
     # Pages live at /slug/ and /parent/child/: this catch-all comes last, and
     # config/urls.py includes this URLconf after all others.

@@ -520,6 +520,8 @@ class Importer:
             comments_open=item.comment_status == "open",
             is_sticky=item.is_sticky or item.wp_id in self.report.channel.sticky_ids,
         )
+        if item.guid:
+            post.guid = item.guid[:500]  # feed readers know the post by it (#13)
         featured = self._featured_image(item)
         if featured is None:
             post.save()

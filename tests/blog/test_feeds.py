@@ -108,9 +108,12 @@ def test_rss_feed_lists_visible_posts_with_full_content(client, blog):
 
     entry = feed.entries[0]
     assert entry.link == "http://testserver/2025/11/20/hartes-training/"
-    assert entry.summary == blog["hartes"].body_html
-    assert "<em>übung</em>" in entry.summary and "😉" in entry.summary
-    assert '<a href="https://example.org/mehr">mehr</a>' in entry.summary
+    # As WordPress's (#13): the full text in content:encoded, the summary as description.
+    assert entry.content[0].value == blog["hartes"].body_html
+    assert entry.summary == blog["hartes"].summary
+    text = entry.content[0].value
+    assert "<em>übung</em>" in text and "😉" in text
+    assert '<a href="https://example.org/mehr">mehr</a>' in text
     assert entry.author == "oliver"
     assert {t.term for t in entry.tags} == {"Kunden", "training"}
     assert entry.published_parsed[:4] == (2025, 11, 20, 17)
@@ -127,7 +130,7 @@ def test_atom_feed_lists_visible_posts_with_absolute_links(client, blog):
     for entry, key in zip(feed.entries, ["hartes", "buero", "laufen"], strict=False):
         assert entry.link == f"http://testserver{blog[key].get_absolute_url()}"
         assert entry.id
-    assert feed.entries[0].summary == blog["hartes"].body_html
+    assert feed.entries[0].content[0].value == blog["hartes"].body_html
     assert {link.href for link in feed.feed.links} >= {
         "http://testserver/",
         "http://testserver/feed/atom/",
@@ -167,7 +170,7 @@ def test_nested_category_feed_lists_only_that_category(client, blog):
     response, feed = fetch(client, "/category/arbeit/kunden/feed/")
     assert feed.feed.title == "oliver schreibt » Kunden"
     assert [e.title for e in feed.entries] == ["hartes training", "nur mit passwort"]
-    assert feed.entries[0].summary == blog["hartes"].body_html
+    assert feed.entries[0].content[0].value == blog["hartes"].body_html
     assert b"das geheime rezept" not in response.content
 
 

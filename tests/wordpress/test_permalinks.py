@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from blog.models import Post
 from tests.wordpress.build import item, write, wxr
 from wordpress.importer import Importer
 
+pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
 
 
