@@ -176,8 +176,8 @@ class TrashAdminMixin:
                 refused += 1
         return self.model.objects.filter(pk__in=allowed), refused
 
-    def _report(self, request, count: int, refused: int, done) -> None:
-        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+    def _report(self, request, done: str, refused: int) -> None:
+        self.message_user(request, done, messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
@@ -202,25 +202,47 @@ class TrashAdminMixin:
     def publish_selected(self, request, queryset):
         allowed, refused = self._permitted(request, queryset, self._may_publish)
         count = trash.set_status(allowed, self.model.Status.PUBLISHED)
-        self._report(request, count, refused, _("%(count)d item(s) published."))
+        self._report(
+            request,
+            ngettext("%(count)d item published.", "%(count)d items published.", count)
+            % {"count": count},
+            refused,
+        )
 
     @admin.action(description=_("Set to draft"), permissions=["change"])
     def draft_selected(self, request, queryset):
         allowed, refused = self._permitted(request, queryset, self.has_change_permission)
         count = trash.set_status(allowed, self.model.Status.DRAFT)
-        self._report(request, count, refused, _("%(count)d item(s) set to draft."))
+        self._report(
+            request,
+            ngettext("%(count)d item set to draft.", "%(count)d items set to draft.", count)
+            % {"count": count},
+            refused,
+        )
 
     @admin.action(description=_("Move to trash"), permissions=["delete"])
     def trash_selected(self, request, queryset):
         allowed, refused = self._permitted(request, queryset, self.has_delete_permission)
         count = trash.move_to_trash(allowed)
-        self._report(request, count, refused, _("%(count)d item(s) moved to the trash."))
+        self._report(
+            request,
+            ngettext(
+                "%(count)d item moved to the trash.", "%(count)d items moved to the trash.", count
+            )
+            % {"count": count},
+            refused,
+        )
 
     @admin.action(description=_("Restore"), permissions=["delete"])
     def restore_selected(self, request, queryset):
         allowed, refused = self._permitted(request, queryset, self.has_delete_permission)
         count = trash.restore(allowed)
-        self._report(request, count, refused, _("%(count)d item(s) restored."))
+        self._report(
+            request,
+            ngettext("%(count)d item restored.", "%(count)d items restored.", count)
+            % {"count": count},
+            refused,
+        )
 
     @admin.action(description=_("Delete permanently"), permissions=["delete"])
     def delete_selected(self, request, queryset):
@@ -247,7 +269,14 @@ class TrashAdminMixin:
                 form.cleaned_data["categories"],
                 replace=form.cleaned_data["mode"] == "replace",
             )
-            self._report(request, count, refused, _("Categories of %(count)d post(s) set."))
+            self._report(
+                request,
+                ngettext(
+                    "Categories of %(count)d post set.", "Categories of %(count)d posts set.", count
+                )
+                % {"count": count},
+                refused,
+            )
             return None
         return TemplateResponse(
             request,

@@ -16,6 +16,18 @@ class BlogAdminSite(admin.AdminSite):
 
         return Comment.objects.pending().filter(roles.comment_post_q(request.user)).count()
 
+    def index(self, request, extra_context=None):
+        """The dashboard (config/dashboard.py, issue #12) above the app list."""
+        from . import dashboard
+
+        extra_context = {**dashboard.context(request, self), **(extra_context or {})}
+        return super().index(request, extra_context)
+
+    def get_urls(self):
+        from . import dashboard
+
+        return dashboard.urls(self) + super().get_urls()
+
     def each_context(self, request):
         context = super().each_context(request)
         if request.user.is_active and request.user.has_perm("comments.view_comment"):
