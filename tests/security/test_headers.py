@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from blog.models import Tag
 from comments.models import Comment
 from core.security import ContentSecurityPolicyMiddleware, build_policy
 from tests.conftest import SUPERUSER_PASSWORD
@@ -370,14 +371,21 @@ def test_admin_works_under_the_policy(strict_page, demo_blog):
         watch.visit(demo_blog + reverse(name, args=args))
 
     # The admin's scripts run: the slug fills in from the title, the calendar opens,
-    # the tag chooser moves an item, the image library shows its thumbnail.
+    # the tag field suggests, the library's picker shows thumbnails (issue #12), the
+    # image library shows its thumbnail.
     page = watch.visit(demo_blog + reverse("admin:blog_post_add"))
     page.locator("#id_title").press_sequentially("Neuer Beitrag zu Laufschuhen")
     expect(page.locator("#id_slug")).to_have_value("neuer-beitrag-zu-laufschuhen")
     page.locator("#calendarlink0").click()
     expect(page.locator("#calendarbox0")).to_be_visible()
-    page.locator("#id_categories_from option").first.dblclick()
-    expect(page.locator("#id_categories_to option")).to_have_count(1)
+    page.locator("#calendarlink0").click()
+    page.locator("#id_categories input[type=checkbox]").first.check()
+    tag = Tag.objects.first()
+    page.locator("#id_tags").press_sequentially(tag.name[:3])
+    expect(page.locator(f"#id_tags_suggestions option[value='{tag.name}']")).to_have_count(1)
+    page.get_by_role("button", name="Bild aus der Mediathek einfügen").click()
+    expect(page.locator("dialog[open] img.media-picker-thumbnail").first).to_be_visible()
+    page.keyboard.press("Escape")
     page.locator("#id_body").fill("Ein *kurzer* Text.")
     page.locator(".markdown-preview-button").click()
     expect(page.locator(".markdown-preview em")).to_have_text("kurzer")
