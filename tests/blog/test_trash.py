@@ -81,7 +81,7 @@ def _reader_pages(post) -> dict:
         "category feed": "/category/laufen/feed/",
         "tag feed": "/tag/training/feed/",
         "comments feed": "/comments/feed/",
-        "sitemap": "/sitemap.xml",
+        "sitemap": "/sitemap-posts.xml",
     }
 
 
@@ -152,9 +152,13 @@ def test_trashed_post_takes_no_comments(client, blog_post):
 
 def test_trashed_page_is_gone_and_comes_back(client, admin_client):
     """A trashed page leaves its address and the navigation; restored, it is back."""
-    page = PageFactory(title="Über mich", slug="ueber-mich", status=Page.Status.PUBLISHED)
+    page = PageFactory(
+        title="Über mich", slug="ueber-mich", body="Mein Lebenslauf.", status="published"
+    )
     assertContains(client.get("/"), "Über mich")
     assert client.get("/ueber-mich/").status_code == 200
+    assertContains(client.get("/sitemap-pages.xml"), "ueber-mich")
+    assertContains(client.get("/?s=lebenslauf"), "/ueber-mich/")
 
     admin_client.post(reverse("admin:blog_page_delete", args=[page.pk]))
     page.refresh_from_db()
@@ -162,7 +166,8 @@ def test_trashed_page_is_gone_and_comes_back(client, admin_client):
     assert client.get("/ueber-mich/").status_code == 404
     assert admin_client.get("/ueber-mich/").status_code == 404
     assertNotContains(client.get("/"), "Über mich")
-    assertNotContains(client.get("/sitemap.xml"), "ueber-mich")
+    assertNotContains(client.get("/sitemap-pages.xml"), "ueber-mich")
+    assertNotContains(client.get("/?s=lebenslauf"), "/ueber-mich/")
 
     admin_client.post(reverse("admin:blog_page_restore", args=[page.pk]))
     assert client.get("/ueber-mich/").status_code == 200
