@@ -113,6 +113,14 @@ FILLER = [
     "aber",
     "noch",
 ]
+# Made-up words enough that a real one is in some posts, not in all (about 7 % each).
+_HEADS = "ab an auf aus bei berg blatt brot dach ein feld fern fest gar haus herz hof kalt "
+_TAILS = "bahn band blick bruch dienst fahrt feld fluss gang grund haus heim kreis lauf "
+WORDS += [
+    head + tail
+    for head in (_HEADS + "klein korn land licht luft markt mond nacht ober rad ring").split()
+    for tail in (_TAILS + "licht markt platz punkt rand schein spiel stand tag weg zeit").split()
+]
 NAMES = ["Thomas", "Stefan", "Anna", "Jörg", "Müller", "Sabine", "Özlem", "Lars", "Brigitte"]
 
 
@@ -316,7 +324,7 @@ def _pages(posts, reference, big, categories, tags, session, Q, Post, Comment) -
             "month": f"/{newest.year}/{newest.month:02d}/",
             "search, one word": "/?s=training",
             "search, two words": "/?s=kunden+%C3%BCbung",
-            "search, rare word": "/?s=fahrr%C3%A4der",
+            "search, three words": "/?s=Fahrr%C3%A4der+im+Garten",
             "feed": "/feed/",
             "comments feed": "/comments/feed/",
             "post comments feed": big_post.get_absolute_url() + "feed/",

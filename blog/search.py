@@ -5,8 +5,8 @@ The index: one `SearchEntry` per post and page, holding the words of its title a
 as German stems, made here in Python with the Snowball stemmer PostgreSQL's "german"
 configuration uses too ("Trainings" → "training", "Übungen", "uebungen" → "ubung",
 "Grüße", "gruesse" → "gruss"; case and accents folded). Both databases index those stems
-as they are: PostgreSQL with a GIN index over `to_tsvector('simple', …)`, SQLite with an
-FTS5 table kept in step with the entries by triggers (migration 0015_searchentry).
+as they are: PostgreSQL in stored `to_tsvector('simple', …)` columns with a GIN index,
+SQLite in an FTS5 table kept in step with the entries by triggers (migration 0015).
 Stemming once, in one place, is what makes a search find the same posts on both;
 PostgreSQL's own German dictionary leaves "uebung" and "übung" apart.
 
@@ -156,13 +156,10 @@ def rebuild(batch_size: int = 500) -> int:
 
 
 class _PostgreSQL:
-    """A GIN index over the stems (migration 0015): these expressions must be the index's."""
+    """Stored tsvectors of the stems with a GIN index (migrations 0015 and 0019)."""
 
-    DOCUMENT = (
-        "to_tsvector('simple'::regconfig, "
-        '"blog_searchentry"."title_terms" || \' \' || "blog_searchentry"."body_terms")'
-    )
-    TITLE = 'to_tsvector(\'simple\'::regconfig, "blog_searchentry"."title_terms")'
+    DOCUMENT = '"blog_searchentry"."document"'
+    TITLE = '"blog_searchentry"."title_document"'
     ALL = "plainto_tsquery('simple'::regconfig, %s)"
 
     @classmethod

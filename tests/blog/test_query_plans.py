@@ -55,7 +55,7 @@ def blog(transactional_db, settings):
             slug=f"beitrag-{n}",
             author=author,
             body=TEXT,
-            body_html=TEXT + ("Kunden</p>" if n % 50 == 0 else "</p>"),
+            body_html=TEXT + ("Kunden</p>" if n % 300 == 0 else "</p>"),
             summary="Heute ging es um Ausdauer.",
             status=Post.Status.PUBLISHED,
             published_at=now - datetime.timedelta(hours=n + 1),
@@ -96,6 +96,7 @@ def blog(transactional_db, settings):
         "post": (newest.get_absolute_url(), "blog_post_slug"),
         "comments feed": ("/comments/feed/", "comments_co_status_"),
         "feed": ("/feed/", "published_at"),
+        "search": ("/?s=kunden", "blog_searchentry_fts"),
         "sitemap section": ("/sitemap-posts.xml", "post_list_order"),
         "sitemap index": ("/sitemap.xml", "post_updated"),
     }
