@@ -15,8 +15,10 @@ Load goes to 127.0.0.1 only, bounded in time. wrk is used when installed, else a
 threaded client. Results: a table on stdout and bench/out/results.json.
 
 Options: --seconds N per measurement (default 5), --quick (fewer pages, 2 s),
---comment-pages N (comment pages on with N top-level comments each, issue #14: the
-1,000-comment post shows its last page, and its first page is measured too).
+--comment-pages N (issue #14: the 1,000-comment post is measured a second time with
+comment pages on, N top-level comments each, at its own address (the last page) and at
+comment-page-1/; the setting is switched before each page, so on and off come from
+the same run).
 DATABASE_URL=… runs it against PostgreSQL (the database is emptied first!);
 BENCH_WORDPRESS=0 leaves WordPress out.
 """
@@ -99,6 +101,24 @@ def build_database() -> dict:
     return data.build(stdout=lambda line: print(line, flush=True))
 
 
+# Pages measured with comment pages on: name -> top-level comments per page (--comment-pages).
+PAGED: dict[str, int] = {}
+
+
+def comment_pages_for(name: str) -> None:
+    """Comment pages on for the pages in PAGED, off for the others (bumps the content
+    version when it changes; the servers' workers see it within a second)."""
+    from comments.models import DiscussionSettings
+
+    per_page = PAGED.get(name, 0)
+    settings = DiscussionSettings.load()
+    wanted = (bool(per_page), per_page or settings.comments_per_page)
+    if (settings.page_comments, settings.comments_per_page) != wanted:
+        settings.page_comments, settings.comments_per_page = wanted
+        settings.save()
+        time.sleep(1.5)
+
+
 def count_queries(pages: dict) -> dict:
     """SQL queries and HTML bytes per page, in-process, page and fragment caches off."""
     from django.db import connection
@@ -109,10 +129,14 @@ def count_queries(pages: dict) -> dict:
     result = {}
     with override_settings(BLOG_PAGE_CACHE=False, BLOG_FRAGMENT_CACHE=False):
         for name, url in pages.items():
+            comment_pages_for(name)
             client.get(url)
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
             result[name] = {"queries": len(ctx.captured_queries), "bytes": len(response.content)}
+            print(
+                f"  {name:20} {result[name]['queries']:3} queries {len(response.content):9} bytes"
+            )
     return result
 
 
@@ -225,6 +249,7 @@ def measure_reads(pages: dict, seconds: int) -> dict:
         proc, base = start_server(mode)
         try:
             for name, url in pages.items():
+                comment_pages_for(name)
                 urllib.request.urlopen(base + url).read()  # warm the worker caches
                 for connections in (1, 8):
                     figures = load(base + url, connections, seconds)
@@ -396,12 +421,12 @@ def main() -> None:
             k: v for k, v in pages.items() if k in ("home", "hartes training", "1000 comments")
         }
     if args.comment_pages:
-        from comments.models import DiscussionSettings
-
-        DiscussionSettings.objects.update_or_create(
-            pk=1, defaults={"page_comments": True, "comments_per_page": args.comment_pages}
+        url = pages["1000 comments"]
+        pages["1000 comments paged"] = url
+        pages["1000 comments p1"] = url + "comment-page-1/"
+        PAGED.update(
+            {"1000 comments paged": args.comment_pages, "1000 comments p1": args.comment_pages}
         )
-        pages["1000 comments p1"] = pages["1000 comments"] + "comment-page-1/"
     results = {
         "machine": {
             "cpus": os.cpu_count(),

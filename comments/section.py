@@ -29,7 +29,7 @@ from .models import DiscussionSettings
 from .paging import Paging, navigation, page_path, split
 from .render import render_thread
 from .services import comments_open, is_privileged
-from .tree import build_thread
+from .tree import build_page, build_thread
 
 PENDING_COOKIE = "comment_pending"
 PENDING_SALT = "comments.pending"
@@ -88,8 +88,7 @@ def comment_section(
     if reply_to is None and form is None and request.GET.get("replytocom"):
         nodes = shown.nodes
         if nodes is None:
-            thread = build_thread(post, max_depth=settings.thread_depth, include_pending=pending)
-            nodes = split(thread.nodes, paging, shown.page)[0]
+            nodes = _page_nodes(post, settings.thread_depth, pending, paging, shown.page)[0]
         reply_to = _reply_target(request, nodes)
     if form is None and is_open:
         form = CommentForm(
@@ -117,6 +116,7 @@ def comment_section(
         # A marker the middleware replaces with the bytes (see comments/middleware.py).
         "thread_html": thread_placeholder(request, post.pk, shown.html),
         "comment_pages": navigation(post, shown.page, shown.pages, paging),
+        "comment_finder": _finder_prefix(post) if paging.per_page else "",
         "comment_page_url": page_url,
         "comment_heading": heading,
         "comments_open": is_open,
@@ -150,8 +150,7 @@ def _thread_html(post, depth: int, is_open: bool, pending, paging: Paging, page)
     built = []
 
     def build() -> tuple[bytes, int, int]:
-        thread = build_thread(post, max_depth=depth, include_pending=pending)
-        nodes, number, pages = split(thread.nodes, paging, page)
+        nodes, number, pages = _page_nodes(post, depth, pending, paging, page)
         built.append(nodes)
         avatar_prefix = reverse("comments:avatar", kwargs={"key": "0"})[: -len("0.png")]
         html = render_thread(nodes, avatar_prefix=avatar_prefix, replies_open=is_open)
@@ -165,6 +164,24 @@ def _thread_html(post, depth: int, is_open: bool, pending, paging: Paging, page)
     )
     html, number, pages = versioned(key, build, THREAD_TIMEOUT)
     return ShownThread(html, number, pages, built[0] if built else None)
+
+
+def _page_nodes(post, depth: int, pending, paging: Paging, page) -> tuple[list, int, int]:
+    """The comments of comment page `page` (None: the default one), its number and the
+    number of pages; without pages, the whole thread in the order the settings ask."""
+    if paging.per_page:
+        thread, number, pages = build_page(
+            post, max_depth=depth, include_pending=pending, paging=paging, page=page
+        )
+        return thread.nodes, number, pages
+    return split(build_thread(post, max_depth=depth, include_pending=pending).nodes, paging, page)
+
+
+def _finder_prefix(post) -> str:
+    """Where static/js/comment-page.js asks for a comment not on this page (+ "N/")."""
+    return reverse("comments:comment_finder", kwargs={"post_id": post.pk, "number": 0})[
+        : -len("0/")
+    ]
 
 
 def _visible_fields(form) -> list:

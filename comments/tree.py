@@ -1,11 +1,12 @@
 """The thread of a post in one query, flattened for one pass (the section: section.py).
 
 `build_thread` files each comment under its parent in a single pass over one query
-and hands back the comments in reading order, each with its depth and how many lists
-open before it and close after it, so that comments/render.py writes the whole
-thread in one loop, without an `{% include %}` per comment (see STYLE.md §3, §7).
-The rows are plain tuples (`ThreadComment`), not model instances: a thousand of them
-cost a few milliseconds instead of tens.
+(`build_page`: one comment page, comments/paging.py) and hands back the comments in
+reading order, each with its depth and how many lists open before it and close after
+it, so that comments/render.py writes the whole thread in one loop, without an
+`{% include %}` per comment (see STYLE.md §3, §7). The rows are plain tuples
+(`ThreadComment`), not model instances: a thousand of them cost a few milliseconds
+instead of tens.
 
 Replies under a comment that readers cannot see (pending, spam, trash) are dropped
 with it, as WordPress does: a thread never shows an answer to something invisible.
@@ -60,44 +61,103 @@ class Thread:
         return len(self.nodes)
 
 
-def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
-    """The visible thread of `post`, plus the given held comments; see the module docstring."""
+def _shown(post, include_pending):
+    """The comments a thread may show, oldest first: approved, and the given held ones."""
     condition = Q(status=Comment.Status.APPROVED)
     if include_pending:
         condition |= Q(status=Comment.Status.PENDING, pk__in=list(include_pending))
-    rows = (
-        Comment.objects.for_post(post)
-        .filter(condition)
-        .order_by("created_at", "id")
-        .values_list(*THREAD_FIELDS)
-    )
-    comments = [ThreadComment._make(row) for row in rows]
-    children: dict[int | None, list[ThreadComment]] = {}
-    known = {c.id for c in comments}
-    for comment in comments:
-        parent_id = comment.parent_id if comment.parent_id in known else None
-        if comment.parent_id and parent_id is None:
-            continue  # its parent is not shown: drop it (and so its replies)
-        children.setdefault(parent_id, []).append(comment)
+    return Comment.objects.for_post(post).filter(condition).order_by("created_at", "id")
 
-    nodes: list[Node] = []
-    stack = [(c, 1) for c in reversed(children.get(None, []))]
+
+def _children(pairs) -> dict[int | None, list[int]]:
+    """Comment ids by parent id (None: the top level), oldest first, from (id, parent_id)
+    pairs in time order. A reply whose parent is not shown is dropped, and so (never
+    reached from the top) are its replies."""
+    pairs = list(pairs)
+    known = {comment_id for comment_id, _ in pairs}
+    children: dict[int | None, list[int]] = {}
+    for comment_id, parent_id in pairs:
+        if parent_id and parent_id not in known:
+            continue
+        children.setdefault(parent_id or None, []).append(comment_id)
+    return children
+
+
+def _reading_order(children, roots) -> list[tuple[int, int]]:
+    """(id, depth) of `roots` and their replies, each comment followed by its replies."""
+    order = []
+    stack = [(root, 1) for root in reversed(roots)]
     while stack:
-        comment, depth = stack.pop()
-        kids = children.get(comment.id, [])
-        nodes.append(
-            Node(
-                comment=comment,
-                depth=depth,
-                has_children=bool(kids),
-                can_reply=depth < max_depth and comment.status == Comment.Status.APPROVED,
-            )
-        )
-        stack.extend((kid, depth + 1) for kid in reversed(kids))
+        comment_id, depth = stack.pop()
+        order.append((comment_id, depth))
+        stack.extend((kid, depth + 1) for kid in reversed(children.get(comment_id, ())))
+    return order
 
+
+def _nodes(order, rows: dict, children, max_depth: int) -> list[Node]:
+    nodes = [
+        Node(
+            comment=rows[comment_id],
+            depth=depth,
+            has_children=bool(children.get(comment_id)),
+            can_reply=depth < max_depth and rows[comment_id].status == Comment.Status.APPROVED,
+        )
+        for comment_id, depth in order
+    ]
     for index, node in enumerate(nodes):
         next_depth = nodes[index + 1].depth if index + 1 < len(nodes) else 1
         node.opens_children = bool(index) and nodes[index - 1].depth < node.depth
         if next_depth <= node.depth:
             node.closes = node.depth - next_depth
-    return Thread(nodes)
+    return nodes
+
+
+def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
+    """The visible thread of `post`, plus the given held comments; see the module docstring."""
+    comments = [
+        ThreadComment._make(row)
+        for row in _shown(post, include_pending).values_list(*THREAD_FIELDS)
+    ]
+    rows = {comment.id: comment for comment in comments}
+    children = _children((comment.id, comment.parent_id) for comment in comments)
+    order = _reading_order(children, children.get(None, []))
+    return Thread(_nodes(order, rows, children, max_depth))
+
+
+# Full rows of a comment page are read in batches of this many ids (old SQLite versions
+# bind at most 999 parameters to a query).
+BATCH = 900
+
+
+def build_page(post, *, max_depth: int, paging, page, include_pending=()):
+    """Comment page `page` (None: the default one) of `post`'s thread (comments/paging.py):
+    (Thread of its comments, its number, the number of pages).
+
+    The thread's shape comes from a light query of ids, the full rows (text and all) only
+    for the comments on the page: a page of a 1,000-comment post reads some tens of them.
+    """
+    shown = _shown(post, include_pending)
+    children = _children(shown.values_list("id", "parent_id"))
+    roots = children.get(None, [])
+    pages = paging.count(len(roots))
+    number = min(max(page or paging.default_page(pages), 1), pages)
+    roots = roots[(number - 1) * paging.per_page : number * paging.per_page]
+    if paging.newest_first:
+        roots.reverse()
+    order = _reading_order(children, roots)
+    ids = [comment_id for comment_id, _ in order]
+    rows = {}
+    for start in range(0, len(ids), BATCH):
+        for row in shown.filter(pk__in=ids[start : start + BATCH]).values_list(*THREAD_FIELDS):
+            rows[row[0]] = ThreadComment._make(row)
+    if len(rows) < len(ids):
+        # Something changed between the two queries: the whole thread in one query.
+        from .paging import split
+
+        nodes, number, pages = split(
+            build_thread(post, max_depth=max_depth, include_pending=include_pending).nodes,
+            paging,
+            page,
+        )
+        return Thread(nodes), number, pages
+    return Thread(_nodes(order, rows, children, max_depth)), number, pages

@@ -8,6 +8,11 @@ app_name = "comments"
 
 urlpatterns = [
     path("comments/post/<int:post_id>/", views.comment_create, name="comment_create"),
+    path(
+        "comments/link/<int:post_id>/<int:number>/",
+        views.comment_finder,
+        name="comment_finder",
+    ),
     path("comments/avatar/<str:key>.png", views.avatar, name="avatar"),
     path("comments/captcha.png", views.captcha_image, name="captcha_image"),
     path("comments/captcha.wav", views.captcha_audio, name="captcha_audio"),

@@ -24,6 +24,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import InternalError, OperationalError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
@@ -205,6 +206,29 @@ def comment_page(request, year, month, day, slug, page):
         return redirect(path + query, permanent=path != base or not paging.newest_default)
     context = {"comment_page": page, "canonical_path": path}
     return render_post(request, post, extra_context=context)
+
+
+@require_safe
+def comment_finder(request, post_id, number):
+    """Where comment `number` of a post is now: a redirect to its comment page.
+
+    static/js/comment-page.js asks when a #comment-N link reaches a comment page without
+    that comment (an old WordPress link to its comment-page-N, a page that moved on).
+    `number` is the comment's ID, or the ID it had in WordPress (Comment.legacy_id).
+    Unknown or invisible comments lead to the post.
+    """
+    post = get_object_or_404(Post.objects.reachable_by(request.user), pk=post_id)
+    if not password_unlocked(request, post):
+        return redirect(post.get_absolute_url())
+    pending = pending_ids(request)
+    shown = Comment.objects.for_post(post).filter(
+        Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, pk__in=pending)
+    )
+    comment = shown.filter(pk=number).first() or shown.filter(legacy_id=number).first()
+    if comment is None:
+        return redirect(post.get_absolute_url() + "#comments")
+    comment.post = post
+    return redirect(comment_link(comment, pending=pending))
 
 
 @csrf_exempt  # see the module docstring: CSRF is checked below, as fits the visitor

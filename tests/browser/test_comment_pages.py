@@ -83,3 +83,25 @@ def test_reply_on_an_older_comment_page(browser, live_server, paged_post, javasc
         assert Post.objects.get(pk=paged_post.pk).comment_count == 6
     finally:
         context.close()
+
+
+def test_old_link_to_a_comment_on_another_page_finds_it(browser, live_server, paged_post):
+    """A link to …/comment-page-1/#comment-N whose comment is on page 2 now: with
+    JavaScript the reader lands on page 2 at the comment; without, page 1 stays."""
+    third = Comment.objects.get(body="Kommentar 3")
+    old_link = f"{live_server.url}{paged_post.get_absolute_url()}comment-page-1/#comment-{third.pk}"
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript, locale="de-DE")
+        page = context.new_page()
+        try:
+            page.goto(old_link)
+            if javascript:
+                page.wait_for_url(f"**/comment-page-2/#comment-{third.pk}")
+                expect(page.locator(f"li#comment-{third.pk}")).to_be_in_viewport()
+            else:
+                assert page.url == old_link
+                expect(page.locator("li.comment .comment-content")).to_have_text(
+                    ["Kommentar 1", "Kommentar 2"]
+                )
+        finally:
+            context.close()

@@ -375,3 +375,69 @@ def test_switched_on_in_the_admin_in_wordpress_words(admin_client, client, post,
     zero = admin_client.post(change, {**data, "comments_per_page": 0})
     assert zero.status_code == 200  # refused with a message, the setting kept
     assert DiscussionSettings.load().comments_per_page == 2
+
+
+# An old link to #comment-N on a page without it (static/js/comment-page.js asks here)
+
+
+def test_finder_redirects_to_the_page_of_a_comment(client, post, thread):
+    _paging()
+    finder = one(client.get(post.get_absolute_url()), "section", id_="comments").attrs[
+        "data-comment-finder"
+    ]
+    assert finder == f"/comments/link/{post.pk}/"
+    reply = thread[0][1]
+    response = client.get(f"{finder}{reply.pk}/")
+    assert response.status_code == 302
+    assert _location(response) == f"{_page(post, 1)}#comment-{reply.pk}"
+    # By the ID it had in WordPress, as old links name it.
+    Comment.objects.filter(pk=thread[2][0].pk).update(legacy_id=4711)
+    assert _location(client.get(f"{finder}4711/")) == f"{_page(post, 2)}#comment-{thread[2][0].pk}"
+    # Unknown, held or of another post: the post.
+    other = CommentFactory()
+    held = CommentFactory(post=post, status=Comment.Status.PENDING)
+    for number in (999999, held.pk, other.pk):
+        assert _location(client.get(f"{finder}{number}/")) == post.get_absolute_url() + "#comments"
+
+
+def test_finder_script_only_with_pages(client, post, thread):
+    scripts = [e.attrs["src"] for e in select(client.get(post.get_absolute_url()), "script")]
+    assert not any("comment-page" in src for src in scripts)
+    _paging()
+    response = client.get(post.get_absolute_url())
+    scripts = [e.attrs["src"] for e in select(response, "script")]
+    assert any(src.endswith("js/comment-page.js") for src in scripts)
+
+
+# A page is read on its own: the thread's shape first, full rows for the page only
+
+
+def test_a_page_is_the_same_as_a_slice_of_the_whole_thread(post, thread, django_assert_num_queries):
+    """build_page gives every page exactly as the whole thread, cut and ordered; held
+    comments of the reader included and replies to hidden comments dropped."""
+    from comments.paging import Paging, split
+    from comments.tree import build_page, build_thread
+
+    deep = ReplyFactory(parent=ReplyFactory(parent=thread[1][1]))
+    held = CommentFactory(post=post, status=Comment.Status.PENDING)
+    ReplyFactory(parent=CommentFactory(post=post, status=Comment.Status.SPAM))  # hidden
+    ReplyFactory(parent=deep)
+    for per_page in (1, 2, 3, 50):
+        for newest_default in (False, True):
+            for newest_first in (False, True):
+                paging = Paging(per_page, newest_default, newest_first)
+                whole = build_thread(post, max_depth=5, include_pending=[held.pk]).nodes
+                for page in (None, 1, 2, 3, 4, 7):
+                    expected = split(whole, paging, page)
+                    with django_assert_num_queries(2):
+                        got, number, pages = build_page(
+                            post, max_depth=5, include_pending=[held.pk], paging=paging, page=page
+                        )
+                    assert (number, pages) == expected[1:]
+                    assert [
+                        (n.comment.id, n.depth, n.opens_children, n.closes, n.can_reply)
+                        for n in got.nodes
+                    ] == [
+                        (n.comment.id, n.depth, n.opens_children, n.closes, n.can_reply)
+                        for n in expected[0]
+                    ]
