@@ -47,6 +47,10 @@ class AttachmentInfo:
     line: int
     # Written by our own export for a post's featured image that is no library image.
     featured_only: bool = False
+    # The attachment page WordPress showed (/2025/01/07/post/photo/), decoded, and its
+    # slug: old links to it redirect to the file or the post (#13).
+    page: str = ""
+    slug: str = ""
 
     @property
     def is_image(self) -> bool:
@@ -75,6 +79,8 @@ class AttachmentInfo:
             "alt": self.alt,
             "parent": self.parent,
             "menu_order": self.menu_order,
+            "page": self.page,
+            "slug": self.slug,
         }
 
 
@@ -107,6 +113,8 @@ def attachment_info(item: Item) -> AttachmentInfo:
         creator=item.creator,
         line=item.line,
         featured_only=item.meta.get(FEATURED_ONLY_KEY) == "1",
+        page="" if urlsplit(item.link).query else unquote(urlsplit(item.link).path),
+        slug=unquote(item.slug),
     )
 
 

@@ -1,19 +1,24 @@
-"""Where WordPress's old addresses lead now (issue #5).
+"""Where WordPress's old addresses lead now (issue #5, #13).
 
 Two kinds of old address reach us. Query strings on the home page (?p=123, ?cat=4,
 ?feed=rss2 …) would otherwise show the home page, so they are answered before any
-view runs. Everything else (/feed/rss2/, /wp-content/uploads/…, /2020/01/slug/,
-/slug/, custom permalinks recorded at import, the admin's redirect table) is looked
-up only when the request would be a 404, so that no existing page is shadowed.
+view runs; an ID that leads to nothing a reader may see (a draft, a scheduled,
+private or trashed post, an unknown ID) is a 404, as in WordPress. Everything else
+(/feed/rss2/, /wp-content/uploads/…, /2020/01/slug/, /slug/ of a post or a sub-page,
+/category/child/, attachment pages, /wp-sitemap.xml, custom permalinks recorded at
+import, the admin's redirect table) is looked up only when the request would be a
+404, so that no existing page is shadowed.
 """
 
 import re
+from urllib.parse import unquote
 
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from blog.models import Category, Post, Tag
+from blog.models import Category, Page, Post, Tag
 from comments.feeds import post_feed_url
 from core.http import parse_id
 
@@ -45,6 +50,10 @@ _POST_NAME = re.compile(r"^/([^/]+)/$")
 _NUMERIC = re.compile(r"^/archives/(\d+)/?$")
 _UPLOAD_SIZE = re.compile(r"-(\d+)x\d+(?=\.\w+$)")
 _DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?$")
+# WordPress's own sitemaps (5.5 and later): /wp-sitemap.xml, /wp-sitemap-posts-post-1.xml …
+_WP_SITEMAP = re.compile(r"^/wp-sitemap(?:-[\w-]+)?\.xml$")
+_CATEGORY = re.compile(r"^/category/(?P<path>.+?)/(?P<rest>feed/|page/\d+/)?$")
+_LAST_SEGMENT = re.compile(r"^(?P<base>/(?:.+/)?)(?P<slug>[^/]+)/$")
 
 
 def _imported(kinds, wp_id: str) -> ImportedObject | None:
@@ -71,10 +80,48 @@ def _visible_url(request, row: ImportedObject | None) -> str:
 def _content_url(request, wp_id: str, feed: bool = False) -> str:
     """A post, page or attachment by its WordPress ID (they share one ID space)."""
     row = _imported([Kind.POST, Kind.PAGE, Kind.ATTACHMENT], wp_id)
+    if row is not None and row.kind == Kind.ATTACHMENT:
+        return _attachment_url(request, row)
     url = _visible_url(request, row)
     if url and feed and row.kind == Kind.POST:
         return post_feed_url(row.post)
     return url
+
+
+def _attachment_url(request, row: ImportedObject) -> str:
+    """An attachment page leads to the file (as WordPress 6.4 does), else to the post or
+    page it was attached to, if the reader may see that."""
+    url = row.get_absolute_url()
+    if url:
+        return url
+    parent = parse_id(str(row.data.get("parent") or ""))
+    return _content_url(request, str(parent)) if parent else ""
+
+
+def _attachment_page(request, path: str) -> str:
+    """/…/post-slug/attachment-slug/ (or /attachment-slug/) of an imported attachment."""
+    attachments = ImportedObject.objects.of_kind(Kind.ATTACHMENT)
+    row = attachments.filter(data__page=path).first()
+    match = _LAST_SEGMENT.match(path)
+    if row is None and match:
+        # Under the post or page it was attached to, or unattached at /slug/.
+        base = match.group("base")
+        rows = attachments.filter(data__slug=match.group("slug"))
+        row = next((r for r in rows if _attached_under(r, base)), None)
+    return _attachment_url(request, row) if row is not None else ""
+
+
+def _attached_under(row: ImportedObject, base: str) -> bool:
+    """Whether `base` is where WordPress showed the attachment's page below: the site's
+    root (unattached), the parent's old address, or the parent's address here."""
+    page = row.data.get("page", "")
+    if base == "/" or (page and page.rstrip("/").rsplit("/", 1)[0] + "/" == base):
+        return True
+    parent = parse_id(str(row.data.get("parent") or ""))
+    if not parent:
+        return False
+    parent_row = ImportedObject.objects.of_kind(Kind.POST, Kind.PAGE).filter(wp_id=parent).first()
+    return parent_row is not None and unquote(parent_row.get_absolute_url()) == base
 
 
 def _archive_url(value: str) -> str:
@@ -103,7 +150,11 @@ def query_target(request) -> str:
     feed = params.get("feed", "")
     if params.get("p") or params.get("page_id") or params.get("attachment_id"):
         wp_id = params.get("p") or params.get("page_id") or params.get("attachment_id")
-        return _content_url(request, wp_id, feed=bool(feed))
+        url = _content_url(request, wp_id, feed=bool(feed))
+        if not url:
+            # WordPress answers an ID of nothing public with a 404, not the home page.
+            raise Http404("No such post.")
+        return url
     if params.get("cat"):
         row = _imported([Kind.CATEGORY], params["cat"].split(",")[0])
         if row is None or row.category is None:
@@ -181,6 +232,26 @@ def _post_by_slug(request, slug: str) -> str:
     return post.get_absolute_url() if post else ""
 
 
+def _page_by_slug(request, slug: str) -> str:
+    """A sub-page by its own slug, as WordPress finds /child/ for /parent/child/."""
+    pages = Page.objects.all() if request.user.is_staff else Page.objects.published()
+    page = pages.filter(slug=slug).exclude(parent=None).order_by("path").first()
+    return page.get_absolute_url() if page else ""
+
+
+def _category_by_slug(path: str) -> str:
+    """/category/child/ (WordPress resolves a child category by its own slug) and any
+    other path ending in a category's slug, with its feed/ or page/N/."""
+    match = _CATEGORY.match(path)
+    if not match:
+        return ""
+    slug = match.group("path").rsplit("/", 1)[-1]
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        return ""
+    return category.get_absolute_url() + (match.group("rest") or "")
+
+
 def not_found_target(request) -> str:
     """The new address for a path that would be a 404 here, or ""; see the module docstring."""
     path = request.path
@@ -194,6 +265,11 @@ def not_found_target(request) -> str:
         return _upload_target(path)
     if path in OLD_FEED_FILES:
         return reverse(OLD_FEED_FILES[path])
+    if _WP_SITEMAP.match(path):
+        return reverse("sitemap_index")
+    target = _category_by_slug(path) if path.startswith("/category/") else ""
+    if target:
+        return target
     if path.startswith("/index.php/"):
         target = path.removeprefix("/index.php")
         return target if _is_local_path(target) else ""
@@ -210,5 +286,11 @@ def not_found_target(request) -> str:
         return _content_url(request, match.group(1))
     match = _MONTH_AND_NAME.match(path) or _POST_NAME.match(path)
     if match:
-        return _post_by_slug(request, match.groups()[-1])
-    return ""
+        slug = match.groups()[-1]
+        target = _post_by_slug(request, slug)
+        if target or match.re is _MONTH_AND_NAME:
+            return target
+        target = _page_by_slug(request, slug)
+        if target:
+            return target
+    return _attachment_page(request, path)

@@ -131,13 +131,13 @@ def test_pages_are_never_shadowed(client, imported):
 def test_drafts_are_not_revealed(client, imported):
     """A draft's slug or ID leads nowhere for readers: no redirect to its address."""
     assert client.get("/zur-durchsicht/").status_code == 404
-    assert client.get("/?p=103").status_code == 200  # the home page, as for any unknown ID
+    assert client.get("/?p=103").status_code == 404  # as in WordPress (#13)
 
 
 def test_unknown_addresses_stay_404(client, imported):
-    """Addresses nothing answers to stay 404 (or the home page for an unknown ?p=)."""
+    """Addresses nothing answers to stay 404, an unknown ?p= too (#13)."""
     assert client.get("/gibt-es-nicht/").status_code == 404
-    assert client.get("/?p=99999").status_code == 200
+    assert client.get("/?p=99999").status_code == 404
 
 
 def test_admin_redirect_table(client, admin_client, db):
