@@ -105,3 +105,26 @@ def test_old_link_to_a_comment_on_another_page_finds_it(browser, live_server, pa
                 )
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_comment_pages_have_no_serious_accessibility_violations(
+    browser, live_server, paged_post, scheme
+):
+    """axe-core on a middle comment page (both navigations, every link) and its reply form."""
+    from tests.browser.test_accessibility import _report, _violations
+
+    context = browser.new_context(bypass_csp=True, locale="de-DE", color_scheme=scheme)
+    page = context.new_page()
+    third = Comment.objects.get(body="Kommentar 3")
+    page_2 = f"{live_server.url}{paged_post.get_absolute_url()}comment-page-2/"
+    found = {}
+    try:
+        for path in (page_2, f"{page_2}?replytocom={third.pk}"):
+            page.goto(path)
+            expect(page.locator("nav.comments-pagination")).to_have_count(2)
+            found[path] = _violations(page)
+    finally:
+        context.close()
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, "axe-core found serious or critical violations:\n" + _report(found)

@@ -6,6 +6,7 @@ on the page that holds it, and only there.
 """
 
 import re
+import shutil
 import time
 
 import pytest
@@ -97,3 +98,22 @@ def test_pages_cached_apart_and_a_new_comment_on_its_page(blog):
     assert _bodies(_cached(server, url)) == ["Oben 5", "Neu sechs"]
     assert _bodies(_cached(server, page2)) == ["Oben 3", "Antwort auf drei", "Oben 4"]
     assert server.errors() == ""
+
+
+def test_comment_pages_are_valid_html(blog, tmp_path):
+    """The Nu HTML Checker on a comment page with both navigations, its reply form and the
+    post's own (last) page: 0 errors."""
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed (apt-get install default-jre-headless)")
+    from tests.live.test_validity import _check
+
+    server, _post_id, url, ids = blog
+    pages = {}
+    for path in (f"{url}comment-page-2/", f"{url}comment-page-2/?replytocom={ids[2]}", url):
+        response = server.get(path)
+        assert response.status == 200, path
+        pages[path] = response.text
+    assert pages[f"{url}comment-page-2/"].count('class="navigation comments-pagination"') == 2
+    errors = {name: found for name, found in _check(pages, tmp_path).items() if found}
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in errors.items())
+    assert not errors, f"The Nu HTML Checker found errors:\n{report}"
