@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.contentversion import versioned
 
-from . import search
+from . import postpass_limit, search
 from .models import Category, Page, Post, Tag
 from .pagination import IdsFirstPaginator, page_links
 from .site import get_site_data
@@ -273,8 +273,13 @@ def render_post(request, post, *, extra_context=None, status=200):
 
 @require_POST
 def post_password(request, pk):
-    """Check a post password and remember it for ten days in a signed cookie."""
+    """Check a post password and remember it for ten days in a signed cookie.
+
+    Too many wrong ones from one address: the post page again with 429 (issue #16).
+    """
     post = get_object_or_404(Post.objects.listed_for(request.user), pk=pk)
+    if postpass_limit.is_limited(request, post):
+        return render_post(request, post, extra_context={"password_limited": True}, status=429)
     target = post.get_absolute_url()
     response = HttpResponseRedirect(target)
     if request.POST.get("password", "") == post.password and post.is_password_protected:
@@ -288,6 +293,7 @@ def post_password(request, pk):
             secure=request.is_secure(),
         )
     else:
+        postpass_limit.count_failure(request, post)
         response["Location"] = target + "?wrong-password=1"
     return response
 

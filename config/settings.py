@@ -342,6 +342,8 @@ BLOG_REQUIRE_2FA = (
 )
 if BLOG_REQUIRE_2FA not in ("superusers", "staff", "off"):
     raise ImproperlyConfigured("BLOG_REQUIRE_2FA must be superusers, staff or off.")
+# Wrong post passwords per post and address before a pause of 15 minutes (blog/postpass_limit.py).
+BLOG_POST_PASSWORD_ATTEMPTS = env_int("BLOG_POST_PASSWORD_ATTEMPTS", 10)
 # A staff session idle for this long ends (0: never).
 BLOG_STAFF_IDLE_MINUTES = env_int("BLOG_STAFF_IDLE_MINUTES", 60)
 # How long a password-reset link is valid.
