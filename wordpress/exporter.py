@@ -310,7 +310,8 @@ class Exporter:
             self._item(
                 title=post.title,
                 link=link,
-                guid=row.guid if row and row.guid else f"{self.base_url}/?p={wp_id}",
+                # The feed ID, so that readers' apps know the posts after a move back (#13).
+                guid=post.guid or (row.guid if row and row.guid else f"{self.base_url}/?p={wp_id}"),
                 creator=post.author.get_username(),
                 content=self._post_content(post),
                 excerpt=post.excerpt,
