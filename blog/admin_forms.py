@@ -65,6 +65,15 @@ class PostAdminForm(forms.ModelForm):
             self.fields["excerpt"].help_text = escape(self.fields["excerpt"].help_text)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = format_tag_names(t.name for t in self.instance.tags.all())
+        media = self.fields.get("featured_media")
+        if (
+            media is not None
+            and self.user is not None
+            and not self.user.has_perm("blog.view_media")
+        ):
+            # Who may not see the library keeps the post's choice and sees no other.
+            media.queryset = Media.objects.filter(pk=self.instance.featured_media_id)
+            media.disabled = True
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

@@ -407,3 +407,29 @@ def test_posts_written_before_list_the_text_before_more(client):
     summaries = dict(Post.objects.values_list("pk", "summary"))
     assert summaries == {marked.pk: "Vorn fett.", excerpted.pk: "Eigene.", plain.pk: "alt"}
     assertContains(client.get(reverse("blog:post_list")), "Vorn fett.")
+
+
+def test_writers_without_the_library_see_none_of_it_in_the_form():
+    """No view_media: the featured image list holds only the post's own choice, fixed,
+    and no picker; the post keeps its library image through a save."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="blog",
+            codename__in=["view_post", "add_post", "change_post", "publish_post"],
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    chosen, other = MediaFactory(alt="Gewählt"), MediaFactory(alt="Fremdes Bild")
+    post = PostFactory(author=user)
+    post.featured_media = chosen
+    post.save()
+    page = client.get(reverse("admin:blog_post_change", args=[post.pk]))
+    assertContains(page, "Gewählt")
+    assertNotContains(page, "Fremdes Bild")
+    assertNotContains(page, "Aus der Mediathek wählen")
+    response = change_post(client, post, featured_media=str(other.pk))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.featured_media == chosen and post.featured_image.name == chosen.file.name
