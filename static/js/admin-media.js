@@ -227,7 +227,10 @@
       li.appendChild(button);
       self.results.appendChild(li);
     });
-    this.message.textContent = result.count ? "" : this.dialog.getAttribute("data-empty");
+    var found = result.count === 1 ? "data-found-one" : "data-found";
+    this.message.textContent = result.count ?
+      format(this.dialog.getAttribute(found), {count: result.count}) :
+      this.dialog.getAttribute("data-empty");
     this.pageLabel.textContent = format(this.dialog.getAttribute("data-page-label"),
       {page: result.page, pages: result.pages});
     this.prev.disabled = result.page <= 1;

@@ -64,6 +64,7 @@ def _choose_in_picker(page, opener, query: str):
     expect(dialog.locator(".media-picker-search")).to_be_focused()
     page.keyboard.type(query)
     expect(dialog.locator(".media-picker-choice")).to_have_count(1)
+    expect(dialog.locator(".media-picker-message")).to_have_text("Ein Bild gefunden.")
     page.keyboard.press("Tab")
     expect(dialog.locator(".media-picker-choice")).to_be_focused()
     page.keyboard.press("Enter")
