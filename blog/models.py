@@ -121,12 +121,15 @@ class PostQuerySet(models.QuerySet):
         return self.filter(published_q())
 
     def listed_for(self, user):
-        """Published posts a reader may see in lists: private ones only for staff.
+        """Published posts a reader may see in lists; private ones only for staff who may
+        read them: their own, an editor's all (blog/roles.py, issue #12).
 
         Password-protected posts are listed (their title is public, as in WordPress).
         """
         if user and user.is_staff:
-            return self.published()
+            from .roles import listed_q
+
+            return self.filter(listed_q(user))
         return self.filter(public_q())
 
     def indexable(self):
@@ -134,10 +137,13 @@ class PostQuerySet(models.QuerySet):
         return self.filter(indexable_q())
 
     def reachable_by(self, user):
-        """Posts a reader may open: staff see drafts and scheduled posts too, nobody
-        a post in the trash."""
+        """Posts a reader may open: staff also drafts, scheduled and private posts, their
+        own or (an editor) everyone's (blog/roles.py, issue #12); nobody a post in the
+        trash."""
         if user and user.is_staff:
-            return self.exclude(status=Post.Status.TRASH)
+            from .roles import reachable_q
+
+            return self.exclude(status=Post.Status.TRASH).filter(reachable_q(user))
         return self.listed_for(user)
 
     def for_listing(self):

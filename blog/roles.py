@@ -22,7 +22,7 @@ permission names are strings.
 
 from django.db.models import Q
 
-from .models import Post
+from .models import Post, public_q, published_q
 
 PUBLISH = "blog.publish_post"
 EDIT_OTHERS = "blog.edit_others_posts"
@@ -120,6 +120,22 @@ def changeable_posts(user, queryset):
             status_before_trash=Post.Status.PUBLISHED
         )
     return queryset
+
+
+def listed_q(user) -> Q:
+    """The published posts a staff user finds in the site's lists: private ones only
+    their own, or all for an editor (WordPress's read_private_posts)."""
+    if may_edit_others_posts(user):
+        return published_q()
+    return public_q() | (published_q() & Q(author=user.pk))
+
+
+def reachable_q(user) -> Q:
+    """The posts a staff user may open on the site: an editor every one (drafts,
+    scheduled, private), anyone else what readers may and their own."""
+    if may_edit_others_posts(user):
+        return Q(pk__isnull=False)
+    return public_q() | Q(author=user.pk)
 
 
 def may_see_post(user, post) -> bool:

@@ -15,6 +15,7 @@ from PIL import ExifTags, Image
 from blog.models import Category, Media, Page, Post
 from blog.slugs import german_slugify
 from tests.factories import CategoryFactory, PageFactory, PostFactory, UserFactory
+from tests.roles import member
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_private_posts_are_listed_for_staff_only():
         title="geschützt", visibility=Post.Visibility.PASSWORD, password="geheim"
     )
     PostFactory(title="entwurf", status=Post.Status.DRAFT)
-    staff = UserFactory(username="redaktion", is_staff=True)
+    staff = member("redaktion", "Redakteur")
     reader = UserFactory(username="leser")
 
     assert set(Post.objects.listed_for(AnonymousUser())) == {public, protected}
@@ -141,7 +142,7 @@ def test_staff_can_reach_drafts_and_scheduled_posts():
     """reachable_by opens drafts and scheduled posts to staff, not to readers."""
     draft = PostFactory(status=Post.Status.DRAFT)
     scheduled = PostFactory(published_at=timezone.now() + datetime.timedelta(hours=2))
-    staff = UserFactory(username="redaktion", is_staff=True)
+    staff = member("redaktion", "Redakteur")
     assert not Post.objects.reachable_by(AnonymousUser()).filter(pk__in=[draft.pk, scheduled.pk])
     assert set(Post.objects.reachable_by(staff)) == {draft, scheduled}
 

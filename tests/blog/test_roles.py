@@ -271,3 +271,35 @@ def test_pending_post_is_marked_for_its_author_and_hidden_from_readers(mitarbeit
     assertContains(page, '<span class="status-badge">Ausstehender Review</span>', html=True)
     assertNotContains(page, "Geplant")
     assert client.get(post.get_absolute_url()).status_code == 404
+
+
+# On the site
+
+
+def test_staff_open_only_the_drafts_they_may_edit(autor, redakteur, post, client):
+    """Another author's draft is 404 for an author, as for readers; its author and an
+    editor open it."""
+    bernd = member("bernd", "Autor")
+    draft = PostFactory(author=bernd, status="draft", title="Bernds Entwurf")
+    own = PostFactory(author=autor, status="draft", title="Anjas Entwurf")
+    assert logged_in(autor).get(draft.get_absolute_url()).status_code == 404
+    assert logged_in(autor).get(own.get_absolute_url()).status_code == 200
+    assertContains(logged_in(bernd).get(draft.get_absolute_url()), "Bernds Entwurf")
+    assertContains(logged_in(redakteur).get(draft.get_absolute_url()), "Bernds Entwurf")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_private_posts_are_read_by_their_author_and_editors_only(autor, redakteur):
+    """WordPress's read_private_posts: an author neither lists nor opens another's
+    private post; their own they do; an editor all."""
+    bernd = member("bernd", "Autor")
+    private = PostFactory(author=bernd, visibility="private", title="Bernds Privates")
+    own = PostFactory(author=autor, visibility="private", title="Anjas Privates")
+    home = logged_in(autor).get(reverse("blog:post_list"))
+    assertContains(home, "Anjas Privates")
+    assertNotContains(home, "Bernds Privates")
+    assert logged_in(autor).get(private.get_absolute_url()).status_code == 404
+    assert logged_in(autor).get(own.get_absolute_url()).status_code == 200
+    editor_home = logged_in(redakteur).get(reverse("blog:post_list"))
+    assertContains(editor_home, "Bernds Privates")
+    assertContains(logged_in(redakteur).get(private.get_absolute_url()), "Bernds Privates")

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from blog.models import FooterLink, Page, Post, SiteSettings
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
 from tests.html import post_titles, select
+from tests.roles import member
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,8 @@ def at(year, month, day, hour=12, minute=0) -> datetime.datetime:
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(username="redaktion", is_staff=True))
+    """An editor ("Redakteur"), who reads every author's hidden posts (blog/roles.py)."""
+    client.force_login(member("redaktion", "Redakteur"))
     return client
 
 
@@ -281,7 +283,8 @@ def test_unknown_slug_is_a_themed_404(client, post):
     ids=["draft", "scheduled", "private"],
 )
 def test_hidden_posts_are_404_for_readers_and_visible_to_staff(client, hidden):
-    """Drafts, scheduled and private posts: 404 for readers, the full post for staff."""
+    """Drafts, scheduled and private posts: 404 for readers, the full post for an editor
+    (an author sees only their own: tests/blog/test_roles.py)."""
     post = PostFactory(title="noch geheim", body="nur für die redaktion", **hidden)
     url = post.get_absolute_url()
 
@@ -289,7 +292,7 @@ def test_hidden_posts_are_404_for_readers_and_visible_to_staff(client, hidden):
     client.force_login(UserFactory(username="leser"))
     assert_themed_404(client.get(url))
 
-    client.force_login(UserFactory(username="redaktion", is_staff=True))
+    client.force_login(member("redaktion", "Redakteur"))
     response = client.get(url)
     assertContains(response, '<h1 class="entry-title">noch geheim</h1>', html=True)
     assertContains(response, "<p>nur für die redaktion</p>", html=True)
@@ -443,7 +446,7 @@ def test_date_archives_without_visible_posts_are_404(client, archive_posts, url)
 def test_date_archive_of_only_private_posts_is_404_for_readers_not_staff(client):
     PostFactory(title="geheim", published_at=at(2022, 6, 1), visibility=Post.Visibility.PRIVATE)
     assert_themed_404(client.get("/2022/"))
-    client.force_login(UserFactory(username="redaktion", is_staff=True))
+    client.force_login(member("redaktion", "Redakteur"))
     response = client.get("/2022/")
     assert response.status_code == 200
     assert post_titles(response) == ["geheim"]
