@@ -41,7 +41,8 @@ POST_STATUSES = {
     "future": (Post.Status.PUBLISHED, Post.Visibility.PUBLIC),
     "private": (Post.Status.PUBLISHED, Post.Visibility.PRIVATE),
     "draft": (Post.Status.DRAFT, Post.Visibility.PUBLIC),
-    "pending": (Post.Status.DRAFT, Post.Visibility.PUBLIC),
+    # Submitted for review in WordPress: still waiting here (issue #12).
+    "pending": (Post.Status.PENDING, Post.Visibility.PUBLIC),
 }
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
 

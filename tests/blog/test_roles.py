@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from blog.models import Media, Post
 from blog.roles import GROUPS
-from tests.factories import MediaFactory, PostFactory, UserFactory
+from tests.factories import MediaFactory, PostFactory, UserFactory, image_upload
 from tests.html import select
 from tests.roles import form_values, logged_in, member, options
 
@@ -303,3 +303,15 @@ def test_private_posts_are_read_by_their_author_and_editors_only(autor, redakteu
     editor_home = logged_in(redakteur).get(reverse("blog:post_list"))
     assertContains(editor_home, "Bernds Privates")
     assertContains(logged_in(redakteur).get(private.get_absolute_url()), "Bernds Privates")
+
+
+def test_contributor_cannot_upload_images_an_author_can(mitarbeiter, autor):
+    """WordPress's upload_files: the editor's drop-and-paste upload refuses a
+    contributor, and takes an author's image into the library."""
+    url = reverse("admin:blog_media_upload")
+    refused = logged_in(mitarbeiter).post(url, {"file": image_upload("mia.jpg")})
+    assert refused.status_code == 403
+    assert not Media.objects.exists()
+    taken = logged_in(autor).post(url, {"file": image_upload("anja.jpg")})
+    assert taken.status_code == 201
+    assert Media.objects.get().uploaded_by == autor

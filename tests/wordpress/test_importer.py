@@ -96,7 +96,7 @@ def test_post_statuses(imported):
     }
     assert rows == {
         "ein-entwurf": ("draft", "public", ""),
-        "zur-durchsicht": ("draft", "public", ""),
+        "zur-durchsicht": ("pending", "public", ""),
         "nur-fuer-mich": ("published", "private", ""),
         "geplant": ("published", "public", ""),
         "geheim": ("published", "password", "sesam"),
