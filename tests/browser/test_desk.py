@@ -194,3 +194,27 @@ def test_leaving_unsaved_changes_asks_first_saving_does_not(page, desk, superuse
     assert dialogs == ["beforeunload"]
     post.refresh_from_db()
     assert post.title == "Geändert und gespeichert"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_preview_and_edit_link_are_accessible(browser, desk, superuser, scheme):
+    """The shared preview (with its notice) and a post with "Bearbeiten": axe-clean."""
+    from blog import preview
+    from tests.browser.test_accessibility import _report, _violations
+
+    draft = PostFactory(author=superuser, title="Entwurf", body="Text.", status="draft")
+    public = PostFactory(author=superuser, title="Öffentlich", body="Text.")
+    link = preview.make_link(draft, superuser)
+    context = browser.new_context(bypass_csp=True, locale="de-DE", color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    page.goto(desk + preview.link_url(link))
+    expect(page.locator(".preview-notice")).to_be_visible()
+    found["shared preview"] = _violations(page)
+    _login(page, desk)
+    page.goto(desk + public.get_absolute_url())
+    expect(page.locator(".post-edit-link")).to_be_visible()
+    found["post with Bearbeiten"] = _violations(page)
+    context.close()
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, "axe-core found serious or critical violations:\n" + _report(found)
