@@ -284,14 +284,7 @@ class Exporter:
         )
         for post in posts.iterator(chunk_size=200):
             wp_id = self._id(self.post_ids, Kind.POST, post)
-            if post.status == Post.Status.DRAFT:
-                status = "draft"
-            elif post.status == Post.Status.PENDING:
-                status = "pending"
-            elif post.visibility == Post.Visibility.PRIVATE:
-                status = "private"
-            else:
-                status = "publish" if post.is_published else "future"
+            status = self._post_status(post, post.status)
             extra = "".join(
                 f'\t\t<category domain="category" nicename={quoteattr(wp_slug(c.slug))}>'
                 f"{cdata(c.name)}</category>\n"
@@ -301,6 +294,11 @@ class Exporter:
                 f"{cdata(t.name)}</category>\n"
                 for t in post.tags.all()
             )
+            if post.is_trashed:
+                status = "trash"
+                extra += self._trash_meta(
+                    self._post_status(post, post.status_before_trash), post.trashed_at
+                )
             featured = self._featured_image(post, wp_id)
             if featured:
                 extra += self._meta("_thumbnail_id", featured)
@@ -329,6 +327,26 @@ class Exporter:
                 extra=extra,
             )
             self.counts["posts"] += 1
+
+    @staticmethod
+    def _post_status(post, status: str) -> str:
+        """WordPress's post_status for `post` with our `status` (its own, or the one it had
+        before the trash)."""
+        if status == Post.Status.DRAFT:
+            return "draft"
+        if status == Post.Status.PENDING:
+            return "pending"
+        if post.visibility == Post.Visibility.PRIVATE:
+            return "private"
+        return "publish" if post.published_at <= timezone.now() else "future"
+
+    def _trash_meta(self, status_before: str, trashed_at) -> str:
+        """What WordPress keeps of an item in its trash: the status to restore and since
+        when (issue #12); without it a trashed post would leave as a scheduled one."""
+        since = int((trashed_at or timezone.now()).timestamp())
+        return self._meta("_wp_trash_meta_status", status_before) + self._meta(
+            "_wp_trash_meta_time", since
+        )
 
     def _post_content(self, post) -> str:
         """The post's HTML, with WordPress's <!--more--> where the author's body has it."""
@@ -401,6 +419,10 @@ class Exporter:
             "\t\t</wp:comment>\n"
         )
 
+    @staticmethod
+    def _page_status(status: str) -> str:
+        return "publish" if status == Page.Status.PUBLISHED else "draft"
+
     def _pages(self) -> None:
         for page in Page.objects.select_related("parent").order_by("path"):
             wp_id = self._id(self.post_ids, Kind.PAGE, page)
@@ -418,10 +440,13 @@ class Exporter:
                 modified=page.updated_at,
                 comment_status="closed",
                 slug=wp_slug(page.slug),
-                status="publish" if page.is_published else "draft",
+                status="trash" if page.is_trashed else self._page_status(page.status),
                 parent=parent,
                 menu_order=page.menu_order,
                 post_type="page",
+                extra=self._trash_meta(self._page_status(page.status_before_trash), page.trashed_at)
+                if page.is_trashed
+                else "",
             )
             self.counts["pages"] += 1
 
