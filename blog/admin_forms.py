@@ -91,7 +91,11 @@ class PostAdminForm(forms.ModelForm):
         media = cleaned.get("featured_media")
         upload = cleaned.get("featured_image")
         new_upload = isinstance(upload, UploadedFile)
-        if media and new_upload:
+        chosen_now = media and media.pk != self.instance.featured_media_id
+        if new_upload and media and not chosen_now:
+            # A file of its own replaces the library image the post had.
+            cleaned["featured_media"] = None
+        elif new_upload and chosen_now:
             self.add_error(
                 "featured_media",
                 _("Please either choose an image from the library or upload one, not both."),

@@ -433,3 +433,20 @@ def test_writers_without_the_library_see_none_of_it_in_the_form():
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.featured_media == chosen and post.featured_image.name == chosen.file.name
+
+
+def test_an_upload_replaces_the_library_image_the_post_had(boss, superuser):
+    """With a library image already chosen, uploading a file of its own replaces it."""
+    media = MediaFactory()
+    post = PostFactory(author=superuser)
+    post.featured_media = media
+    post.save()
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    data = form_values(boss.get(url))
+    assert data["featured_media"] == str(media.pk)
+    data["featured_image"] = image_upload("eigenes.jpg", size=(900, 600))
+    assert boss.post(url, data).status_code == 302
+    post.refresh_from_db()
+    assert post.featured_media is None
+    assert "eigenes" in post.featured_image.name and post.featured_image_width == 900
+    assert media.file.storage.exists(media.file.name)
