@@ -103,6 +103,13 @@ class AuthorDeskMixin:
         with revisions.revision(request.user):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        """Saves from the list (editable columns, actions that save) keep revisions too."""
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        with revisions.revision(request.user):
+            return super().changelist_view(request, extra_context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         message = self.construct_change_message(request, form, None, add=not change)

@@ -551,3 +551,36 @@ def test_edit_link_on_pages(chefin, anna):
     assert "post-edit-link" not in Client().get(page.get_absolute_url()).content.decode()
     # An "Autor" writes posts, not pages.
     assert "post-edit-link" not in _login(anna).get(page.get_absolute_url()).content.decode()
+
+
+def test_page_saves_keep_revisions_and_restore(chefin):
+    """A page's saves in its form and in the list are revisions; one is restored."""
+    page = PageFactory(title="Impressum", body="Alte Adresse.", menu_order=0)
+    client = _login(chefin)
+    data = {
+        "title": "Impressum",
+        "slug": page.slug,
+        "body": "Neue Adresse.",
+        "status": "published",
+        "show_in_navigation": "on",
+        "menu_order": "0",
+        "_save": "Sichern",
+    }
+    assert client.post(f"/admin/blog/page/{page.pk}/change/", data).status_code == 302
+    bodies = [v.field_dict["body"] for v in Version.objects.get_for_object(page)]
+    assert bodies == ["Neue Adresse.", "Alte Adresse."]
+    changelist = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(page.pk),
+        "form-0-menu_order": "3",
+        "form-0-show_in_navigation": "on",
+        "_save": "Sichern",
+    }
+    assert client.post("/admin/blog/page/", changelist).status_code == 302
+    assert Version.objects.get_for_object(page).count() == 3
+    first = Version.objects.get_for_object(page).last()
+    assert client.post(f"/admin/blog/page/{page.pk}/revisions/{first.pk}/").status_code == 302
+    page.refresh_from_db()
+    assert page.body == "Alte Adresse."
+    assert Version.objects.get_for_object(page).count() == 4
