@@ -473,3 +473,18 @@ def test_empty_post_trash_keeps_a_page_with_subpages(author, capsys):
     call_command("empty_post_trash")
     assert Page.objects.filter(pk=parent.pk).exists()
     assert "Eltern" in capsys.readouterr().out
+
+
+def test_status_counts_are_the_users_own(author):
+    """An author's status filter counts their own posts only, the trash included."""
+    client, user = _staff(
+        "berta", ["view_post", "change_post", "add_post", "delete_post", "publish_post"]
+    )
+    own = PostFactory(author=user, title="Bertas Beitrag")
+    PostFactory(author=user, status=Post.Status.DRAFT)
+    theirs = PostFactory.create_batch(3, author=author)
+    trash.move_to_trash(Post.objects.filter(pk__in=[own.pk, theirs[0].pk, theirs[1].pk]))
+    response = client.get(reverse(POSTS))
+    assertContains(response, "Papierkorb (1)")
+    assertContains(response, "Entwurf (1)")
+    assertContains(response, "Veröffentlicht (0)")
