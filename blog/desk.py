@@ -149,7 +149,13 @@ class AuthorDeskMixin:
             offer_data = {name: getattr(offer, name) for name in fields}
             offer_data["new_key"] = offer.new_key
         is_post = self.model is Post
+        editable = (
+            self.has_change_permission(request, obj)
+            if obj is not None
+            else self.has_add_permission(request)
+        )
         return {
+            "editable": editable,
             "autosave_url": self._url("autosave", obj.pk) if obj else self._url("autosave_new"),
             "autosave_seconds": settings.BLOG_AUTOSAVE_SECONDS,
             "key": key,

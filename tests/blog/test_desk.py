@@ -368,7 +368,7 @@ def test_revisions_belong_to_who_may_change_the_post(draft, anna, bert):
         f"/admin/blog/post/{draft.pk}/revisions/{version.pk}/",
     ]
     for url in urls:
-        assert _login(bert).get(url).status_code == 404
+        assert _login(bert).get(url, follow=True).status_code == 404
         assert "/admin/login/" in Client().get(url)["Location"]
     assert _login(bert).post(urls[2]).status_code == 404
     draft.refresh_from_db()
@@ -584,3 +584,20 @@ def test_page_saves_keep_revisions_and_restore(chefin):
     page.refresh_from_db()
     assert page.body == "Alte Adresse."
     assert Version.objects.get_for_object(page).count() == 4
+
+
+def test_a_read_only_form_offers_no_desk(db):
+    """A contributor's published post opens read-only: no autosave, preview or versions."""
+    mitarbeiter = UserFactory(username="mia", is_staff=True)
+    mitarbeiter.groups.add(Group.objects.get(name="Mitarbeiter"))
+    post = PostFactory(author=mitarbeiter, title="Schon veröffentlicht")
+    response = _login(mitarbeiter).get(f"/admin/blog/post/{post.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Schon veröffentlicht" in html
+    assert 'id="author-desk"' not in html
+    assert "theme-preview-button" not in html
+    assert "desk-revisions-link" not in html
+    own_draft = PostFactory(author=mitarbeiter, title="Entwurf", status="draft")
+    html = _login(mitarbeiter).get(f"/admin/blog/post/{own_draft.pk}/change/").content.decode()
+    assert 'id="author-desk"' in html and "theme-preview-button" in html
