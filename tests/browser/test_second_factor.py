@@ -7,6 +7,7 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 from django_otp_webauthn.models import WebAuthnCredential
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.conftest import SUPERUSER_PASSWORD
@@ -68,11 +69,14 @@ def test_passkey_set_up_and_login_without_password(page, admin_url):
     page.goto(admin_url + "blog/post/")
     expect(page).to_have_url(admin_url + "blog/post/")
 
-    # Logged out, the passkey alone logs in.
+    # Logged out, the passkey alone logs in: through the button, or through the browser's
+    # autofill offer, which the virtual authenticator may answer on its own first.
     page.context.clear_cookies()
     page.goto(admin_url)
-    expect(page).to_have_url(admin_url + "login/?next=/admin/")
-    page.locator("#passkey-verification-button").click()
+    try:
+        page.locator("#passkey-verification-button").click(timeout=5000)
+    except PlaywrightTimeoutError:
+        assert page.url == admin_url
     expect(page).to_have_url(admin_url)
     expect(page.locator("#user-tools")).to_contain_text("Chefin")
 
@@ -114,6 +118,6 @@ def test_app_and_backup_codes(page, admin_url):
         if attempt == 0:
             expect(page).to_have_url(admin_url)
         else:
-            expect(page.locator(".errornote")).to_have_text(
+            expect(page.locator("ul.errorlist")).to_have_text(
                 "Dieser Code ist nicht gültig. Bitte versuche es noch einmal."
             )
