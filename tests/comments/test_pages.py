@@ -441,3 +441,26 @@ def test_a_page_is_the_same_as_a_slice_of_the_whole_thread(post, thread, django_
                         (n.comment.id, n.depth, n.opens_children, n.closes, n.can_reply)
                         for n in expected[0]
                     ]
+
+
+def test_a_comment_hidden_between_the_two_queries_is_not_shown(post, thread, monkeypatch):
+    """Marked as spam after the page's shape was read: the page is read again as a whole
+    and shows neither it nor a gap."""
+    from comments import tree
+    from comments.paging import Paging
+
+    shape = tree._children
+    reply = thread[4][1]
+
+    def then_spam(pairs):
+        children = shape(pairs)
+        Comment.objects.filter(pk=reply.pk).update(status=Comment.Status.SPAM)
+        return children
+
+    monkeypatch.setattr(tree, "_children", then_spam)
+    page, number, pages = tree.build_page(
+        post, max_depth=5, paging=Paging(2, True, False), page=None
+    )
+    assert [node.comment.id for node in page.nodes] == [thread[4][0].pk]
+    assert (number, pages) == (3, 3)
+    assert page.nodes[0].has_children is False
