@@ -74,6 +74,14 @@ class PostAutocomplete(AutocompleteSelect):
         attrs["data-width"] = "100%"
         return attrs
 
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        """The empty choice (select2's placeholder) gets a label: an empty <option> is
+        invalid HTML."""
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in ("", None):
+            option["attrs"]["label"] = _("All")
+        return option
+
 
 class PostFilter(admin.SimpleListFilter):
     """The post whose comments are listed, found by typing its title (issue #12).
@@ -266,7 +274,7 @@ class CommentAdmin(admin.ModelAdmin):
             '<time datetime="{}">{}</time></div><div class="comment-text">{}</div>',
             obj.status,
             obj.get_status_display(),
-            timezone.localtime(obj.created_at).isoformat(),
+            timezone.localtime(obj.created_at).isoformat(timespec="seconds"),
             date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT"),
             Truncator(obj.body).chars(300),
         )
