@@ -32,7 +32,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+# BENCH_SCALE_OUT: another folder, e.g. to run SQLite and PostgreSQL side by side.
+OUT = Path(os.environ.get("BENCH_SCALE_OUT") or ROOT / "bench" / "out")
 SEED = 14
 COMMENTS_PER_POST = 20
 BIG_THREADS = (1000, 1200, 1500)
