@@ -166,8 +166,19 @@ def current_as_version(obj):
     return Current()
 
 
+def keep_current(obj, user=None) -> None:
+    """Keep the object's state as a revision unless the newest revision holds it already
+    (a save outside the admin, such as a bulk status change, makes none)."""
+    newest = history(obj).first()
+    model = type(obj)
+    if newest is None or _display(model, newest) != _display(model, current_as_version(obj)):
+        with revision(user, _("State before restoring")):
+            reversion.add_to_revision(obj)
+
+
 def restore(obj, version, user):
     """Make the version's text (and terms) the object's again, as a new revision."""
+    keep_current(obj, user)
     data = version.field_dict
     date = version.revision.date_created
     with (

@@ -601,3 +601,15 @@ def test_a_read_only_form_offers_no_desk(db):
     own_draft = PostFactory(author=mitarbeiter, title="Entwurf", status="draft")
     html = _login(mitarbeiter).get(f"/admin/blog/post/{own_draft.pk}/change/").content.decode()
     assert 'id="author-desk"' in html and "theme-preview-button" in html
+
+
+def test_restoring_keeps_a_state_no_revision_held(draft, anna):
+    """Text changed outside the admin (no revision) is kept as one before a restore."""
+    client = _login(anna)
+    _save(client, draft, title="Im Admin gespeichert")
+    first = Version.objects.get_for_object(draft).last()
+    Post.objects.filter(pk=draft.pk).update(title="Per Befehl geändert")
+    draft.refresh_from_db()
+    assert client.post(f"/admin/blog/post/{draft.pk}/revisions/{first.pk}/").status_code == 302
+    titles = [v.field_dict["title"] for v in Version.objects.get_for_object(draft)]
+    assert titles[:2] == ["Entwurf über Laufschuhe", "Per Befehl geändert"]
