@@ -58,6 +58,8 @@ def _unsaved(model_admin, request, obj):
         if not item.slug:
             item.slug = unique_slug(Post, item.title, exclude_pk=item.pk)
         item.render_text()
+        if getattr(item, "featured_media_id", None):
+            item.use_featured_media()  # the library image chosen in the form, not saved
         data = getattr(form, "cleaned_data", {})
         categories = data.get("categories") if "categories" in data else None
         tags = data.get("tags") if "tags" in data else None

@@ -613,3 +613,16 @@ def test_restoring_keeps_a_state_no_revision_held(draft, anna):
     assert client.post(f"/admin/blog/post/{draft.pk}/revisions/{first.pk}/").status_code == 302
     titles = [v.field_dict["title"] for v in Version.objects.get_for_object(draft)]
     assert titles[:2] == ["Entwurf über Laufschuhe", "Per Befehl geändert"]
+
+
+def test_preview_shows_the_featured_image_chosen_in_the_form(draft, anna):
+    """A library image chosen as featured image but not saved shows in the preview."""
+    from tests.factories import MediaFactory
+
+    media = MediaFactory(alt="Gipfelkreuz")
+    data = _form_data(draft, featured_media=media.pk)
+    html = _login(anna).post(f"/admin/blog/post/{draft.pk}/theme-preview/", data).content.decode()
+    assert f'src="{media.file.url}"' in html
+    assert 'alt="Gipfelkreuz"' in html
+    draft.refresh_from_db()
+    assert not draft.featured_image
