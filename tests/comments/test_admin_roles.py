@@ -348,3 +348,17 @@ def test_held_comments_are_counted_for_one_author_only(anja, rita, own, foreign)
     assertContains(anjas_index, "Kommentare (1)")
     assertNotContains(anjas_index, "Kommentare (2)")
     assertContains(logged_in(rita).get(reverse("admin:index")), "Kommentare (2)")
+
+
+def test_lists_with_counts_shown_keep_their_filters(rita, foreign):
+    """ "Anzahl anzeigen" (Django's facets) with the post and author filters set."""
+    client = logged_in(rita)
+    comments = client.get(
+        reverse(CHANGELIST), {"_facets": "True", "post__id__exact": foreign.post_id}
+    )
+    assertContains(comments, "bernd-leser@example.net")
+    posts = client.get(
+        reverse("admin:blog_post_changelist"),
+        {"_facets": "True", "author__id__exact": foreign.post.author_id},
+    )
+    assertContains(posts, "Bernds Radtour")
