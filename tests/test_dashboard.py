@@ -3,6 +3,7 @@ scheduled posts, the latest comments with approve and reply, the quick draft box
 technical sections for superusers only (config/technical.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -113,6 +114,28 @@ def test_dashboard_queries_do_not_grow_with_the_comments(superuser, blog):
     # One GROUP BY for the counts by status, one short list per status shown.
     assert sum("GROUP BY" in q for q in comment_queries) == 1, comment_queries
     assert sum(" LIMIT 5" in q for q in comment_queries) == 2, comment_queries
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's EXPLAIN QUERY PLAN")
+def test_dashboard_reads_posts_and_comments_through_indexes(superuser, blog):
+    """Every dashboard query on posts and comments uses an index: the counts scan an index
+    only (covering), the comment lists come in the index's order (no sort of the table)."""
+    client = _login(superuser)
+    client.get(reverse(INDEX))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(INDEX))
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if '"comments_comment"' in query["sql"] or 'FROM "blog_post"' in query["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plans[query["sql"]] = [row[-1] for row in cursor.fetchall()]
+    assert len(plans) >= 5
+    for sql, plan in plans.items():
+        big = [s for s in plan if re.search(r"(comments_comment|blog_post)\b", s)]
+        assert all("INDEX" in step or "PRIMARY KEY" in step for step in big), (sql, plan)
+        if '"comments_comment"' in sql:
+            assert not any("TEMP B-TREE" in step for step in plan), (sql, plan)
 
 
 def test_drafts_and_scheduled_posts_are_listed(superuser, blog):
