@@ -110,18 +110,6 @@ def posts_for(user, queryset):
     return queryset.filter(own_posts_q(user))
 
 
-def changeable_posts(user, queryset):
-    """The posts of `queryset` this user may change (bulk actions): those they see, and
-    published or scheduled ones (in the trash too: restoring would publish them) only
-    with the right to publish."""
-    queryset = posts_for(user, queryset)
-    if not may_publish(user):
-        queryset = queryset.exclude(status=Post.Status.PUBLISHED).exclude(
-            status_before_trash=Post.Status.PUBLISHED
-        )
-    return queryset
-
-
 def listed_q(user) -> Q:
     """The published posts a staff user finds in the site's lists: private ones only
     their own, or all for an editor (WordPress's read_private_posts)."""
