@@ -106,31 +106,30 @@ def test_navigation_above_and_below_the_thread(client, post, thread):
     html = response.content.decode()
     first = html.index(f'id="comment-{items[0].attrs["id"].removeprefix("comment-")}"')
     last = html.index(f'id="comment-{thread[3][1].pk}"')
-    navs_at = [i for i in range(len(html)) if html.startswith('<nav class="navigation comments', i)]
+    navs_at = [i for i in range(len(html)) if html.startswith('<nav class="pagination comments', i)]
     assert navs_at[0] < first and navs_at[1] > last
-    links = {
-        e.clean_text: e.attrs["href"]
-        for e in select(elements, "a", "page-numbers")
-        if navs[0] in e.parents
-    }
+    links = {e.clean_text: e.attrs["href"] for e in select(elements, "a") if navs[0] in e.parents}
     assert links == {
         "« Ältere Kommentare": _page(post, 1) + "#comments",
-        "1": _page(post, 1) + "#comments",
+        "Seite 1": _page(post, 1) + "#comments",
         # The last page is the post's own address ("newest" is shown by default).
-        "3": post.get_absolute_url() + "#comments",
+        "Seite 3": post.get_absolute_url() + "#comments",
         "Neuere Kommentare »": post.get_absolute_url() + "#comments",
     }
     currents = [e for e in select(elements, "span", "current") if navs[0] in e.parents]
-    assert [(e.clean_text, e.attrs.get("aria-current")) for e in currents] == [("2", "page")]
+    assert [(e.clean_text, e.attrs.get("aria-current")) for e in currents] == [("Seite 2", "page")]
+    # Laid out like the lists' pagination, with a style sheet of its own.
+    sheets = [e.attrs["href"] for e in select(elements, "link", rel="stylesheet")]
+    assert any(href.endswith("css/comment-pages.css") for href in sheets)
 
 
 def test_first_and_last_page_have_one_link_each_way(client, post, thread):
     _paging()
     first = client.get(_page(post, 1))
-    texts = [e.clean_text for e in select(first, "a", "page-numbers")]
+    texts = [e.clean_text for e in select(first, "a")]
     assert "« Ältere Kommentare" not in texts and "Neuere Kommentare »" in texts
     last = client.get(post.get_absolute_url())
-    texts = [e.clean_text for e in select(last, "a", "page-numbers")]
+    texts = [e.clean_text for e in select(last, "a")]
     assert "« Ältere Kommentare" in texts and "Neuere Kommentare »" not in texts
 
 
@@ -401,8 +400,10 @@ def test_finder_redirects_to_the_page_of_a_comment(client, post, thread):
 
 
 def test_finder_script_only_with_pages(client, post, thread):
-    scripts = [e.attrs["src"] for e in select(client.get(post.get_absolute_url()), "script")]
+    unpaged = client.get(post.get_absolute_url())
+    scripts = [e.attrs["src"] for e in select(unpaged, "script")]
     assert not any("comment-page" in src for src in scripts)
+    assert "comment-pages.css" not in unpaged.content.decode()
     _paging()
     response = client.get(post.get_absolute_url())
     scripts = [e.attrs["src"] for e in select(response, "script")]

@@ -113,7 +113,7 @@ def test_comment_pages_are_valid_html(blog, tmp_path):
         response = server.get(path)
         assert response.status == 200, path
         pages[path] = response.text
-    assert pages[f"{url}comment-page-2/"].count('class="navigation comments-pagination"') == 2
+    assert pages[f"{url}comment-page-2/"].count('class="pagination comments-pagination"') == 2
     errors = {name: found for name, found in _check(pages, tmp_path).items() if found}
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in errors.items())
     assert not errors, f"The Nu HTML Checker found errors:\n{report}"
