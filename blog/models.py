@@ -1,5 +1,6 @@
 """Posts, pages, categories, tags, footer links and the site settings (issue #2)."""
 
+import datetime
 import html
 import re
 import uuid
@@ -135,6 +136,31 @@ class PostQuerySet(models.QuerySet):
     def indexable(self):
         """Posts everybody may read in full: published and public."""
         return self.filter(indexable_q())
+
+    def dated(self, year: int, month: int | None = None, day: int | None = None):
+        """Posts whose address carries this year, month or day (the archives): the day
+        kept from WordPress where there is one (#13), else the publish date here.
+
+        The two differ by less than a day, so a window on published_at keeps the index.
+        """
+        local, kept = {"published_at__year": year}, {"permalink_date__year": year}
+        if month:
+            local["published_at__month"] = kept["permalink_date__month"] = month
+        if day:
+            local["published_at__day"] = kept["permalink_date__day"] = day
+        dated = (Q(permalink_date=None) & Q(**local)) | Q(**kept)
+        if datetime.MINYEAR < year < datetime.MAXYEAR:  # the window's ends exist
+            start = datetime.datetime(year, month or 1, day or 1)
+            if day:
+                end = start + datetime.timedelta(days=1)
+            elif month:
+                end = start.replace(year=year + month // 12, month=month % 12 + 1)
+            else:
+                end = start.replace(year=year + 1)
+            margin = datetime.timedelta(days=1)
+            dated &= Q(published_at__gte=timezone.make_aware(start - margin))
+            dated &= Q(published_at__lt=timezone.make_aware(end + margin))
+        return self.filter(dated)
 
     def reachable_by(self, user):
         """Posts a reader may open: staff also drafts, scheduled and private posts, their

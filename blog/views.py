@@ -112,13 +112,10 @@ def archive(request, year, month=None, day=None, page=None):
         start = datetime.date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         raise Http404(_("There is no such date.")) from None
-    filters = {"published_at__year": year}
     kwargs = {"year": year}
     if month is not None:
-        filters["published_at__month"] = month
         kwargs["month"] = month
     if day is not None:
-        filters["published_at__day"] = day
         kwargs["day"] = day
     if day:
         granularity, heading = "day", _("Day: %s") % date_format(start, "DATE_FORMAT")
@@ -126,7 +123,8 @@ def archive(request, year, month=None, day=None, page=None):
         granularity, heading = "month", _("Month: %s") % date_format(start, "YEAR_MONTH_FORMAT")
     else:
         granularity, heading = "year", _("Year: %s") % year
-    posts = Post.objects.listed_for(request.user).for_listing().filter(**filters)
+    # The date in the posts' addresses: an imported post keeps WordPress's day (#13).
+    posts = Post.objects.listed_for(request.user).for_listing().dated(year, month, day)
     return _render_list(
         request,
         "blog/archive.html",

@@ -76,3 +76,16 @@ def test_other_saves_keep_the_address(tmp_path, settings):
     post.body = "Neuer Text."
     post.save()
     assert Post.objects.get(slug="spaet").get_absolute_url() == "/2025/01/07/spaet/"
+
+
+def test_day_archive_of_the_old_address(tmp_path, client, settings):
+    """The post is listed in the day archive its address names (WordPress's day), not in
+    the next day's, and an empty day stays a 404."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    run(tmp_path, item(1, "Spät", slug="spaet", date="2025-01-07 23:30:00",
+                       date_gmt="2025-01-08 04:30:00"))  # fmt: skip
+    response = client.get("/2025/01/07/")
+    assert response.status_code == 200
+    assert 'href="/2025/01/07/spaet/"' in response.content.decode()
+    assert client.get("/2025/01/08/").status_code == 404
+    assert client.get("/2025/01/").status_code == 200
