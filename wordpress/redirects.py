@@ -14,6 +14,7 @@ import re
 from urllib.parse import unquote
 
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import Http404
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,6 +46,8 @@ FEED_NAMES = {"blog:feed", "blog:feed_atom", "blog:category_feed", "blog:tag_fee
 FEED_NAMES |= {"comments:feed", "comments:post_feed"}
 _FEED_SUFFIX = re.compile(r"^(?P<base>/(?:.*/)?)feed/(?:rss2|rss|rdf|atom)/?$")
 _POST_SUFFIX = re.compile(r"^(?P<base>/.+/)(?:comment-page-\d+|trackback|amp)/?$")
+# A page of a post split with <!--nextpage-->: /2024/07/14/slug/2/ (the post shows whole).
+_POST_PAGE = re.compile(r"^(?P<base>/.+/)\d+/?$")
 _MONTH_AND_NAME = re.compile(r"^/(\d{4})/(\d{2})/([^/]+)/$")
 _POST_NAME = re.compile(r"^/([^/]+)/$")
 _NUMERIC = re.compile(r"^/archives/(\d+)/?$")
@@ -98,16 +101,27 @@ def _attachment_url(request, row: ImportedObject) -> str:
     return _content_url(request, str(parent)) if parent else ""
 
 
-def _attachment_page(request, path: str) -> str:
+def _imported_at(path: str) -> list[ImportedObject]:
+    """In one query, what the import recorded for this path: an object's old address,
+    an attachment page's, or attachments with the path's last segment as slug."""
+    candidates = Q(old_path=path) | Q(kind=Kind.ATTACHMENT, data__page=path)
+    match = _LAST_SEGMENT.match(path)
+    if match:
+        candidates |= Q(kind=Kind.ATTACHMENT, data__slug=match.group("slug"))
+    return list(ImportedObject.objects.filter(candidates))
+
+
+def _attachment_page(request, path: str, rows: list[ImportedObject]) -> str:
     """/…/post-slug/attachment-slug/ (or /attachment-slug/) of an imported attachment."""
-    attachments = ImportedObject.objects.of_kind(Kind.ATTACHMENT)
-    row = attachments.filter(data__page=path).first()
+    rows = [r for r in rows if r.kind == Kind.ATTACHMENT]
+    row = next((r for r in rows if r.data.get("page") == path), None)
     match = _LAST_SEGMENT.match(path)
     if row is None and match:
         # Under the post or page it was attached to, or unattached at /slug/.
-        base = match.group("base")
-        rows = attachments.filter(data__slug=match.group("slug"))
-        row = next((r for r in rows if _attached_under(r, base)), None)
+        base, slug = match.group("base"), match.group("slug")
+        row = next(
+            (r for r in rows if r.data.get("slug") == slug and _attached_under(r, base)), None
+        )
     return _attachment_url(request, row) if row is not None else ""
 
 
@@ -258,7 +272,8 @@ def not_found_target(request) -> str:
     redirect = Redirect.objects.filter(old_path__in=[request.get_full_path(), path]).first()
     if redirect is not None:
         return redirect.new_path
-    row = ImportedObject.objects.filter(old_path=path).exclude(old_path="").first()
+    imported = _imported_at(path)
+    row = next((r for r in imported if r.old_path == path), None)
     if row is not None:
         return _visible_url(request, row)
     if "/wp-content/uploads/" in path or path.startswith("/files/"):
@@ -273,14 +288,21 @@ def not_found_target(request) -> str:
     if path.startswith("/index.php/"):
         target = path.removeprefix("/index.php")
         return target if _is_local_path(target) else ""
-    for pattern, names in ((_FEED_SUFFIX, FEED_NAMES), (_POST_SUFFIX, None)):
+    for pattern, names in (
+        (_FEED_SUFFIX, FEED_NAMES),
+        (_POST_SUFFIX, None),
+        (_POST_PAGE, {"blog:post_detail"}),
+    ):
         match = pattern.match(path)
         if match:
             base = match.group("base")
             target = base + "feed/" if pattern is _FEED_SUFFIX else base
             if pattern is _FEED_SUFFIX and base == "/" and path.rstrip("/").endswith("atom"):
                 target = reverse("blog:feed_atom")  # /feed/atom without its slash
-            return target if _resolves_to(target, names) else ""
+            if _resolves_to(target, names):
+                return target
+            if pattern is not _POST_PAGE:
+                return ""
     match = _NUMERIC.match(path)
     if match:
         return _content_url(request, match.group(1))
@@ -293,4 +315,4 @@ def not_found_target(request) -> str:
         target = _page_by_slug(request, slug)
         if target:
             return target
-    return _attachment_page(request, path)
+    return _attachment_page(request, path, imported)

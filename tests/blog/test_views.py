@@ -516,13 +516,18 @@ def test_category_page_shows_description_and_feed_link(client):
     assert feeds and feeds[0].attrs["type"] == "application/rss+xml"
 
 
-@pytest.mark.parametrize(
-    "url", ["/category/kunden/", "/category/gibt-es-nicht/", "/category/arbeit/gibt-es-nicht/"]
-)
+@pytest.mark.parametrize("url", ["/category/gibt-es-nicht/", "/category/arbeit/gibt-es-nicht/"])
 def test_unknown_category_paths_are_404(client, url):
-    """A child category only exists under its parent; unknown ones are 404."""
+    """A child category lives under its parent; unknown ones are 404."""
     CategoryFactory(name="Kunden", parent=CategoryFactory(name="Arbeit"))
     assert_themed_404(client.get(url))
+
+
+def test_child_category_by_its_own_slug_redirects(client):
+    """/category/child/ leads to the full path, as WordPress finds a child by its slug (#13)."""
+    CategoryFactory(name="Kunden", parent=CategoryFactory(name="Arbeit"))
+    response = client.get("/category/kunden/")
+    assert (response.status_code, response["Location"]) == (301, "/category/arbeit/kunden/")
 
 
 def test_category_hides_posts_readers_cannot_see(client):
@@ -671,13 +676,14 @@ def test_page_is_served_at_its_slug(client):
 
 
 def test_child_page_is_served_under_its_parent(client):
-    """A child page lives at /parent/child/ and nowhere else."""
+    """A child page lives at /parent/child/; its short address /child/ leads there (#13)."""
     parent = PageFactory(title="Über mich")
     PageFactory(title="Lebenslauf", parent=parent, body="geboren, gelaufen.")
     response = client.get("/ueber-mich/lebenslauf/")
     assertContains(response, '<h1 class="entry-title">Lebenslauf</h1>', html=True)
     assertContains(response, "<p>geboren, gelaufen.</p>", html=True)
-    assert_themed_404(client.get("/lebenslauf/"))
+    response = client.get("/lebenslauf/")
+    assert (response.status_code, response["Location"]) == (301, "/ueber-mich/lebenslauf/")
 
 
 def test_draft_page_is_404_for_readers_and_visible_to_staff(client):

@@ -104,3 +104,10 @@ def test_staff_follow_the_id_of_a_draft(admin_client, imported):
     """The author may follow ?p= to a draft."""
     response = admin_client.get("/?p=102")
     assert response.status_code == 301
+
+
+def test_pages_of_a_split_post_lead_to_the_post(client, imported):
+    """/post/2/ (a post split with <!--nextpage-->) leads to the post; an empty day
+    archive is no post page and stays 404."""
+    assert_moved(client.get(POST + "2/"), POST)
+    assert client.get("/2025/01/09/").status_code == 404
