@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 import reversion
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -101,6 +102,18 @@ def prune(sender, revision, versions, **kwargs):
             )
             Version.objects.filter(pk__in=old).delete()
             Revision.objects.filter(pk__in=revision_ids, version__isnull=True).delete()
+
+
+def forget(sender, instance, **kwargs):
+    """A post or page deleted for good (the trash emptied) takes its revisions along."""
+    versions = Version.objects.get_for_object(instance)
+    revision_ids = set(versions.values_list("revision_id", flat=True))
+    versions.delete()
+    Revision.objects.filter(pk__in=revision_ids, version__isnull=True).delete()
+
+
+for _model in FIELDS:
+    post_delete.connect(forget, sender=_model, dispatch_uid=f"revisions-forget-{_model.__name__}")
 
 
 def _labels(model) -> dict:

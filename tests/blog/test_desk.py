@@ -626,3 +626,13 @@ def test_preview_shows_the_featured_image_chosen_in_the_form(draft, anna):
     assert 'alt="Gipfelkreuz"' in html
     draft.refresh_from_db()
     assert not draft.featured_image
+
+
+def test_a_deleted_post_takes_its_revisions_along(draft, anna):
+    """Deleting a post for good deletes its revisions; another post's stay."""
+    other = PostFactory(author=anna, title="Bleibt")
+    client = _login(anna)
+    _save(client, draft, title="Zweiter Stand")
+    _save(client, other, title="Bleibt auch")
+    draft.delete()
+    assert sorted(v.object_repr for v in Version.objects.all()) == ["Bleibt", "Bleibt auch"]
