@@ -493,9 +493,7 @@ class Importer:
     def _create_post(self, item: Item) -> None:
         converted = self._convert(item)
         status, visibility = POST_STATUSES.get(item.status, POST_STATUSES["draft"])
-        if item.status == "pending":
-            self.report.converted["posts pending review, imported as drafts"] += 1
-        elif item.status not in POST_STATUSES:
+        if item.status not in POST_STATUSES:
             self.report.converted[f"posts with status “{item.status}”, imported as drafts"] += 1
         password = ""
         if item.password and visibility == Post.Visibility.PUBLIC:
