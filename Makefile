@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install run test test-fast check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest bench-scale
+.PHONY: install run test test-fast check lint format messages collectstatic deploy-check bench profile bench-wordpress bench-import loadtest bench-scale test-wordpress
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,14 @@ bench-scale: install
 # database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
 bench-import: install
 	$(PY) -m wordpress.bench $(BENCH_ARGS)
+
+# The import against a real WordPress (issue #13; root): Debian's WordPress of
+# bench/wordpress/ makes content with its own PHP API and exports it (scenario.php);
+# tests/wordpress/test_real_wordpress.py imports it and compares item by item. It
+# empties that WordPress's content: `make bench` loads its own again.
+test-wordpress: install
+	bash bench/wordpress/setup.sh
+	WP_SCENARIO=1 $(PY) -m pytest tests/wordpress/test_real_wordpress.py -q -p no:cacheprovider
 
 # Faults and load (issue #7, bench/loadtest.py): gunicorn with 4 workers on 127.0.0.1,
 # 1,000 comments from 20 clients while pages are read, one worker SIGKILLed, a backup
