@@ -149,6 +149,11 @@ def test_drafts_and_scheduled_posts_are_listed(superuser, blog):
         f'<a href="{reverse("admin:blog_post_change", args=[draft.pk])}">mein entwurf</a>',
         html=True,
     )
+    link = re.search(r'<li class="count-scheduled"><a href="([^"]+)"', response.content.decode())
+    scheduled_list = _login(superuser).get(link.group(1).replace("&amp;", "&"))
+    assertContains(scheduled_list, "kommt bald")
+    assertNotContains(scheduled_list, "mein entwurf")
+    assertNotContains(scheduled_list, f">{blog[0].title}</a>")  # published already
     assertContains(response, "Demnächst veröffentlicht")
     assertContains(
         response,
