@@ -58,7 +58,7 @@ def blog(transactional_db, settings):
             body_html=TEXT + ("Kunden</p>" if n % 300 == 0 else "</p>"),
             summary="Heute ging es um Ausdauer.",
             status=Post.Status.PUBLISHED,
-            published_at=now - datetime.timedelta(hours=n + 1),
+            published_at=now - datetime.timedelta(days=n + 1),
         )
         for n in range(POSTS)
     )
@@ -92,7 +92,7 @@ def blog(transactional_db, settings):
         "category": ("/category/arbeit/", "post_list_order"),
         "category page 25": ("/category/arbeit/page/25/", "blog_post_categories_category_id"),
         "tag": ("/tag/lauf/", "post_list_order"),
-        "year": (f"/{year}/", "post_list_order"),
+        "year": (f"/{year}/", "published_at"),
         "post": (newest.get_absolute_url(), "blog_post_slug"),
         "comments feed": ("/comments/feed/", "comments_co_status_"),
         "feed": ("/feed/", "published_at"),
