@@ -8,7 +8,7 @@ index); the index asks each section for its size and, from an index, its latest 
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 
 from .models import Category, Page, Post, Tag, public_q
@@ -117,6 +117,14 @@ class CategorySitemap(Sitemap):
 
     def lastmod(self, item):
         return item.last
+
+    @property
+    def paginator(self):
+        # Counted with EXISTS, which stops at a term's first public post.
+        paginator = Paginator(self._items(), self.limit)
+        used = Exists(Post.objects.filter(public_q(), **{self.relation: OuterRef("pk")}))
+        paginator.count = self.model.objects.filter(used).count()  # a cached_property
+        return paginator
 
     def get_latest_lastmod(self):
         return None
