@@ -470,9 +470,13 @@ def _measure(size: int, pages: dict, requests: int) -> dict:
         results = {}
         for group, session in (("public", None), ("admin", pages["session"])):
             for name, path in pages[group].items():
-                for _ in range(2):
-                    _get(base + path, session)
-                times = sorted(_get(base + path, session) for _ in range(requests))
+                try:
+                    for _ in range(2):
+                        _get(base + path, session)
+                    times = sorted(_get(base + path, session) for _ in range(requests))
+                except (OSError, RuntimeError) as error:  # e.g. gunicorn's 30 s timeout
+                    print(f"  {name:45} failed: {error}", flush=True)
+                    continue
                 results[name] = {
                     "p50": statistics.median(times),
                     "p90": times[int(0.9 * (len(times) - 1))],
@@ -501,17 +505,18 @@ def table(runs: dict) -> str:
         "| --- |" + " ---: |" * (len(sizes) + (1 if len(sizes) > 1 else 0)),
     ]
     keyed = {s: {_key(n): r for n, r in runs[s].items()} for s in sizes}
-    for name in keyed[sizes[0]]:
+    names = list(dict.fromkeys(n for s in sizes for n in keyed[s]))
+    for name in names:
         cells = []
         for s in sizes:
             r = keyed[s].get(name)
             if r is None:
-                cells.append("–")
+                cells.append("failed")
                 continue
             ratio = r["p50"] / keyed[s]["post, 20 comments"]["p50"]
             cells.append(f"{r['p50']:.1f} / {r['p90']:.1f} ms ({ratio:.1f}×)")
         growth = ""
-        if len(sizes) > 1 and name in keyed[sizes[-1]]:
+        if len(sizes) > 1 and all(name in keyed[s] for s in (sizes[0], sizes[-1])):
             growth = f" {keyed[sizes[-1]][name]['p50'] / keyed[sizes[0]][name]['p50']:.2f}× |"
         lines.append(f"| {name} | " + " | ".join(cells) + " |" + growth)
     return "\n".join(lines)
