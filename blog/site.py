@@ -41,7 +41,7 @@ def build_site_data() -> dict:
     listed_filter = public_q("posts__")
     recent = [
         {"title": p.title, "url": p.get_absolute_url()}
-        for p in listed.only("title", "slug", "published_at")[:RECENT_POSTS]
+        for p in listed.only("title", "slug", "published_at", "permalink_date")[:RECENT_POSTS]
     ]
     months = [
         {

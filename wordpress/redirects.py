@@ -165,8 +165,9 @@ def query_target(request) -> str:
     if params.get("p") or params.get("page_id") or params.get("attachment_id"):
         wp_id = params.get("p") or params.get("page_id") or params.get("attachment_id")
         url = _content_url(request, wp_id, feed=bool(feed))
-        if not url:
-            # WordPress answers an ID of nothing public with a 404, not the home page.
+        if not url and parse_id(wp_id) is not None:
+            # WordPress answers an ID of nothing public with a 404, not the home page
+            # (what is no number at all, it reads as no ID: the home page).
             raise Http404("No such post.")
         return url
     if params.get("cat"):

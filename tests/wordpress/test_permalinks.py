@@ -89,3 +89,18 @@ def test_day_archive_of_the_old_address(tmp_path, client, settings):
     assert 'href="/2025/01/07/spaet/"' in response.content.decode()
     assert client.get("/2025/01/08/").status_code == 404
     assert client.get("/2025/01/").status_code == 200
+
+
+def test_lists_of_links_ask_no_query_per_post(
+    tmp_path, client, settings, django_assert_max_num_queries
+):
+    """The sidebar and the neighbour links load the kept day with the post: a post page
+    costs the same queries whether imported or not."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    settings.BLOG_PAGE_CACHE = False
+    run(tmp_path, *(item(n, slug=f"b{n}", date=f"2025-01-0{n} 23:30:00",
+                         date_gmt=f"2025-01-0{n + 1} 04:30:00") for n in range(1, 6)))  # fmt: skip
+    with django_assert_max_num_queries(20) as queries:
+        assert client.get("/2025/01/03/b3/").status_code == 200
+    deferred = 'SELECT "blog_post"."id", "blog_post"."permalink_date" FROM'
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(deferred)]
