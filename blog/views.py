@@ -229,7 +229,9 @@ def _neighbours(request, post) -> dict:
     """The previous and next post, cached under the content version (staff: fresh)."""
 
     def find():
-        listed = Post.objects.listed_for(request.user).only("title", "slug", "published_at", "permalink_date")
+        listed = Post.objects.listed_for(request.user).only(
+            "title", "slug", "published_at", "permalink_date"
+        )
         return {
             "previous_post": listed.filter(published_at__lt=post.published_at)
             .order_by("-published_at")
