@@ -10,13 +10,14 @@
 """
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .policy import asks_for_second_factor, has_second_factor, must_have_second_factor
+from .policy import asks_for_second_factor, must_have_second_factor
 
 SEEN_KEY = "accounts_seen"
 # The last-seen time is written at most this often (a session write per request costs).
@@ -41,9 +42,11 @@ class AccountSecurityMiddleware:
             return None
         if user.is_verified():
             return None
-        if asks_for_second_factor(user) and has_second_factor(user):
+        if asks_for_second_factor(user):
             logout(request)
-            return redirect(f"{reverse('admin:login')}?next={request.path}")
+            return redirect(
+                f"{reverse('admin:login')}?{urlencode({'next': request.path}, safe='/')}"
+            )
         if must_have_second_factor(user) and not self._allowed_during_setup(request.path):
             return redirect("accounts:security")
         return None

@@ -5,7 +5,9 @@ when those are lost, so they count at the login but do not satisfy the requireme
 """
 
 from django.conf import settings
-from django_otp import user_has_device
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -33,5 +35,16 @@ def has_second_factor(user) -> bool:
 
 
 def asks_for_second_factor(user) -> bool:
-    """Whether the login asks this user for a code or passkey after the password."""
-    return user_has_device(user, confirmed=True)
+    """Whether the login asks this user for a code or passkey after the password.
+
+    One query (the middleware asks on every request of a session without a factor).
+    """
+    factors = [
+        Exists(model.objects.filter(user=user.pk, confirmed=True))
+        for model in (TOTPDevice, WebAuthnCredential, StaticDevice)
+    ]
+    return (
+        get_user_model()
+        ._default_manager.filter(factors[0] | factors[1] | factors[2], pk=user.pk)
+        .exists()
+    )

@@ -8,6 +8,7 @@ A passkey alone logs in from step one as well.
 """
 
 import time
+from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
@@ -84,7 +85,9 @@ class PasswordStepView(LoginView):
             "at": int(time.time()),
         }
         target = reverse("accounts:verify")
-        return HttpResponseRedirect(f"{target}?next={_next_url(self.request)}")
+        return HttpResponseRedirect(
+            f"{target}?{urlencode({'next': _next_url(self.request)}, safe='/')}"
+        )
 
 
 def login(request):
@@ -115,7 +118,9 @@ def verify(request):
     user, backend = _pending_user(request)
     if user is None:
         request.session.pop(PENDING_KEY, None)
-        return redirect(f"{reverse('admin:login')}?next={_next_url(request)}")
+        return redirect(
+            f"{reverse('admin:login')}?{urlencode({'next': _next_url(request)}, safe='/')}"
+        )
     credentials = {"username": user.get_username()}
     if not AxesProxyHandler.is_allowed(request, credentials):
         return get_lockout_response(request, None, credentials)

@@ -104,11 +104,13 @@ def assert_stays(response):
 
 def test_the_post_password_form_stays_on_the_site(client, site):
     url = reverse("blog:post_password", kwargs={"pk": site.locked.pk})
-    for target, password in itertools.product(TARGETS, ("sesam", "falsch")):
+    # Each from its own address: wrong post passwords are limited per address (issue #16).
+    for n, (target, password) in enumerate(itertools.product(TARGETS, ("sesam", "falsch"))):
         response = client.post(
             url + "?next=" + quote(target),
             {"password": password, "next": target, "redirect_to": target},
             HTTP_REFERER=target,
+            REMOTE_ADDR=f"192.0.2.{n + 10}",
         )
         assert location(response).startswith(site.locked.get_absolute_url())
         assert not leaves_the_site(location(response))
