@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -15,6 +14,7 @@ from core.admin import SingletonAdmin
 
 from .admin_forms import PageAdminForm, PostFormMixin
 from .admin_roles import MediaRolesMixin, PostRolesMixin
+from .admin_scale import PostListScaleMixin, pending_counts
 from .desk import AuthorDeskMixin
 from .images import ImageUploadField
 from .markup import render_markdown
@@ -60,6 +60,7 @@ class MarkdownPreviewMixin:
 
 @admin.register(Post)
 class PostAdmin(
+    PostListScaleMixin,
     PostRolesMixin,
     AuthorDeskMixin,
     TrashAdminMixin,
@@ -99,12 +100,10 @@ class PostAdmin(
         js = ["js/admin-preview.js"]
 
     def get_queryset(self, request):
-        """With the comment counts; which posts a user sees is the roles' (PostRolesMixin)."""
+        """With the held comments counted (the approved ones are Post.comment_count); which
+        posts a user sees is the roles' (PostRolesMixin). No join (blog/admin_scale.py)."""
         qs = super().get_queryset(request).select_related("author")
-        return qs.annotate(
-            pending_count=Count("comments", filter=Q(comments__status="pending")),
-            approved_count=Count("comments", filter=Q(comments__status="approved")),
-        )
+        return qs.annotate(pending_count=pending_counts())
 
     def get_changeform_initial_data(self, request):
         return {
@@ -118,7 +117,7 @@ class PostAdmin(
         """Approved and pending comments, each linking to the filtered comment list."""
         base = reverse("admin:comments_comment_changelist")
         parts = [
-            (f"{base}?post__id__exact={obj.pk}&status=approved", _("approved"), obj.approved_count),
+            (f"{base}?post__id__exact={obj.pk}&status=approved", _("approved"), obj.comment_count),
         ]
         if obj.pending_count:
             parts.append(

@@ -114,6 +114,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # The admin's list of all comments, newest first, and its deep pages (#14).
+            models.Index(fields=["-created_at", "-id"], name="comment_newest"),
             models.Index(fields=["author_email"]),
             models.Index(fields=["ip_address", "created_at"]),
             # The avatar view asks whether a key is used (comments/avatars.py).

@@ -1,0 +1,156 @@
+"""The admin's post and comment lists at the size of a big blog (issue #14), on both
+backends: the lists' counts read no join of the comments and are not repeated for a
+filtered list, the number of queries does not grow with the posts shown, the post
+search goes through the full-text index (German stems), deep comment pages are read
+ids first, and the comment search is bounded (blog/admin_scale.py,
+comments/admin_scale.py)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from blog import search
+from blog.models import Post
+from comments import admin_scale
+from comments.models import Comment
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTS = "admin:blog_post_changelist"
+COMMENTS = "admin:comments_comment_changelist"
+
+
+def _queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+# The admin menu's count of held comments, on every admin page.
+BADGE = (
+    'SELECT COUNT(*) AS "__count" FROM "comments_comment" '
+    """WHERE "comments_comment"."status" = 'pending'"""
+)
+
+
+def _counts(queries, table):
+    """The COUNT queries over the list's table (not the menu's badge)."""
+    return [
+        sql
+        for sql in queries
+        if sql.upper().startswith(f'SELECT COUNT(*) AS "__COUNT" FROM "{table.upper()}"')  # noqa: S608
+        and sql != BADGE
+    ]
+
+
+def test_post_list_counts_posts_without_the_comments(admin_client, author):
+    """The list's COUNT reads the posts alone; the comment counts stay right."""
+    post = PostFactory(author=author, title="Gut besucht")
+    CommentFactory.create_batch(3, post=post)
+    CommentFactory.create_batch(2, post=post, status="pending")
+    response, queries = _queries(admin_client, reverse(POSTS))
+    counts = _counts(queries, "blog_post")
+    assert counts
+    assert not [sql for sql in counts if "comments_comment" in sql], counts
+    base = reverse(COMMENTS)
+    assertContains(response, f'<a href="{base}?post__id__exact={post.pk}&amp;status=approved">3 ')
+    assertContains(response, f'<a href="{base}?post__id__exact={post.pk}&amp;status=pending">2 ')
+
+
+def test_post_list_queries_do_not_grow_with_the_posts(admin_client, author):
+    for post in PostFactory.create_batch(3, author=author):
+        CommentFactory(post=post, status="pending")
+    _queries(admin_client, reverse(POSTS))
+    _response, few = _queries(admin_client, reverse(POSTS))
+    for post in PostFactory.create_batch(30, author=author):
+        CommentFactory(post=post, status="pending")
+    _response, many = _queries(admin_client, reverse(POSTS))
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("url", "table", "params"),
+    [
+        (POSTS, "blog_post", {"status": "draft"}),
+        (COMMENTS, "comments_comment", {"status": "approved"}),
+    ],
+)
+def test_a_filtered_list_counts_once(admin_client, author, url, table, params):
+    """No second COUNT of the whole table for "(N total)" (show_full_result_count)."""
+    post = PostFactory(author=author)
+    PostFactory(author=author, status=Post.Status.DRAFT)
+    CommentFactory(post=post, status="pending")
+    _response, queries = _queries(admin_client, reverse(url), params)
+    assert len(_counts(queries, table)) == 1, _counts(queries, table)
+
+
+def test_post_search_uses_the_full_text_index(admin_client, author):
+    """German stems as on the blog: "Trainings" finds a draft about "training"."""
+    PostFactory(
+        author=author,
+        title="Montag",
+        body="Heute war das Training hart.",
+        status=Post.Status.DRAFT,
+    )
+    PostFactory(author=author, title="Dienstag", body="Ein Ruhetag.")
+    search.rebuild()
+    response, queries = _queries(admin_client, reverse(POSTS), {"q": "Trainings"})
+    assertContains(response, "Montag")
+    assertNotContains(response, "Dienstag")
+    assert not [sql for sql in queries if "LIKE" in sql.upper() and '"blog_post"."body"' in sql]
+
+
+def _many_comments(post, count, start, **fields):
+    Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            author_name=fields.get("author_name", f"Leser {n}"),
+            author_email=fields.get("author_email", f"leser{n}@example.net"),
+            body=fields.get("body", f"Kommentar Nummer {n}"),
+            body_html="<p>Kommentar</p>",
+            status=Comment.Status.APPROVED,
+            created_at=start - datetime.timedelta(minutes=n),
+        )
+        for n in range(count)
+    )
+
+
+def test_a_deep_comment_page_is_read_ids_first(admin_client, post):
+    """Page 6 of 300 comments (50 a page) shows comments 251–300, newest first, its
+    rows read by their ids."""
+    _many_comments(post, 300, timezone.now())
+    response, queries = _queries(admin_client, reverse(COMMENTS), {"p": "6"})
+    assertContains(response, "Kommentar Nummer 250")
+    assertContains(response, "Kommentar Nummer 299")
+    assertNotContains(response, "Kommentar Nummer 249<")
+    rows = [sql for sql in queries if '"comments_comment"."body"' in sql]
+    assert rows and all(" IN (" in sql for sql in rows), rows
+
+
+def test_the_comment_search_is_bounded_but_finds_addresses_everywhere(
+    admin_client, post, monkeypatch
+):
+    """Names and texts among the newest comments; a whole e-mail or IP address in all."""
+    monkeypatch.setattr(admin_scale, "SEARCH_WINDOW", 10)
+    now = timezone.now()
+    CommentFactory(
+        post=post,
+        author_name="Gerda Alt",
+        author_email="gerda@example.net",
+        ip_address="198.51.100.9",
+        created_at=now - datetime.timedelta(days=30),
+    )
+    _many_comments(post, 20, now)
+    for term in ("gerda@example.net", "198.51.100.9"):
+        response = admin_client.get(reverse(COMMENTS), {"q": term})
+        assertContains(response, "Gerda Alt")
+    assertNotContains(admin_client.get(reverse(COMMENTS), {"q": "Gerda"}), "Gerda Alt<")
+    assertContains(admin_client.get(reverse(COMMENTS), {"q": "Leser 3"}), "Leser 3<")
+    assertContains(admin_client.get(reverse(COMMENTS)), "5.000")
