@@ -116,12 +116,15 @@ def _serialise(author: Author) -> None:
     """
     if connection.vendor != "postgresql":
         return
+    locks = [
+        int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        for key in sorted(_flood_keys(author))  # always in one order: no deadlock
+    ]
+    if not locks:
+        return
+    # One round trip for both: the select list is evaluated left to right.
     with connection.cursor() as cursor:
-        for key in sorted(_flood_keys(author)):  # always in one order: no deadlock
-            digest = hashlib.sha256(key.encode()).digest()
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
-            )
+        cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(%s)"] * len(locks)), locks)
 
 
 def _check_flood(author: Author, seconds: int) -> list[str]:
@@ -265,7 +268,7 @@ def recount(post) -> None:
     """
     with transaction.atomic():
         if connection.features.has_select_for_update:
-            locked = Post.objects.select_for_update(no_key=True).filter(pk=post.pk)
+            locked = Post.objects.select_for_update(no_key=True).filter(pk=post.pk).order_by()
             list(locked.values_list("pk"))
         Post.objects.filter(pk=post.pk).update(
             comment_count=Comment.objects.visible().for_post(post).count(),

@@ -19,7 +19,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,22 @@ logger = logging.getLogger(__name__)
 # of memory, a read-only replica after a failover) must not take the site down either.
 OUTAGE_ERRORS = (RedisError, OSError)
 _MISS = object()
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis (some 200 response callbacks) for every
+    cache call; this one keeps one per connection pool (redis.Redis is thread-safe)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -39,6 +55,7 @@ class ResilientRedisCache(RedisCache):
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._down_until = 0.0
         self._was_down = False
         self._lock = threading.Lock()

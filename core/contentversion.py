@@ -9,13 +9,20 @@ With the per-process local-memory cache it is the modification stamp of a small 
 
 With Redis it has two parts (issue #10): a counter in Redis, which every process reads
 on each use and which a bump changes at once; and a stamp in the database
-(ContentVersion), bumped after each commit, which each process reads at most once every
-CHECK_INTERVAL seconds. The counter alone would lose a bump made while Redis is briefly
-unreachable (a paused or overloaded server), and the thread cached before it would
-then show a comment taken down for an hour. The stamp cannot be lost: once Redis
-answers again, every process looks up fresh keys within CHECK_INTERVAL, even when the
-process that made the change has ended (a management command, a recycled worker). The
-process that lost a bump also retries it in Redis, so that the others see it at once.
+(ContentVersion), bumped after a commit whose bump Redis did not take, which each
+process reads at most once every CHECK_INTERVAL seconds. The counter alone would lose a
+bump made while Redis is briefly unreachable (a paused or overloaded server), and the
+thread cached before it would then show a comment taken down for an hour. The stamp
+cannot be lost: once Redis answers again, every process looks up fresh keys within
+CHECK_INTERVAL, even when the process that made the change has ended (a management
+command, a recycled worker). The process that lost a bump also retries it in Redis, so
+that the others see it at once.
+
+Within one request the version and the values kept under it are read from the cache
+once and then remembered until the request ends or this process bumps the version
+(issue #14: a comment POST asked Redis 17 times, 14 of them for the same two keys; on a
+busy machine each round trip to Redis or PostgreSQL costs milliseconds). Caching under
+a version read earlier in the request is always safe: a bump only makes it older.
 """
 
 import logging
@@ -26,6 +33,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -49,15 +57,50 @@ def versioned(key, build, timeout=3600, *, stale=None):
     if key is None:
         return build()
     full_key = f"{key}:{content_version()}"
-    value = cache.get(full_key)
+    memo = _request_memo()
+    value = memo.get(full_key) if memo is not None else None
+    if value is None:
+        value = cache.get(full_key)
     if value is None or (stale is not None and stale(value)):
         value = build()
         cache.set(full_key, value, timeout=timeout(value) if callable(timeout) else timeout)
+    if memo is not None:
+        memo[full_key] = value
     return value
+
+
+# What this request read already (None outside requests: commands and shells read anew).
+_request = threading.local()
+_VERSION = object()
+
+
+def _request_memo() -> dict | None:
+    return getattr(_request, "memo", None)
+
+
+def _begin_request(**kwargs) -> None:
+    _request.memo = {}
+
+
+def _end_request(**kwargs) -> None:
+    _request.memo = None
+
+
+request_started.connect(_begin_request, dispatch_uid="contentversion-begin")
+request_finished.connect(_end_request, dispatch_uid="contentversion-end")
 
 
 def content_version() -> str:
     """The current version of the blog's content; see the module docstring."""
+    memo = _request_memo()
+    if memo is None:
+        return _read_version()
+    if _VERSION not in memo:
+        memo[_VERSION] = _read_version()
+    return memo[_VERSION]
+
+
+def _read_version() -> str:
     path = settings.CONTENT_VERSION_FILE
     if path:
         try:
@@ -102,6 +145,9 @@ def _stamp_file(path) -> None:
 
 def _bump() -> bool:
     """Bump the file stamp or the Redis counter; False if Redis could not be reached."""
+    memo = _request_memo()
+    if memo is not None:
+        memo.clear()
     if settings.CONTENT_VERSION_FILE:
         _stamp_file(settings.CONTENT_VERSION_FILE)
         return True
@@ -116,9 +162,11 @@ def _bump() -> bool:
 
 
 def _bump_committed() -> None:
-    if not settings.CONTENT_VERSION_FILE:
+    # The database stamp only when Redis did not take the bump: written on every bump,
+    # its one row was a point where all writers queued, each for a commit of its own
+    # (issue #14, the write path on PostgreSQL). A bump Redis took is seen by all.
+    if not _bump() and not settings.CONTENT_VERSION_FILE:
         _stored.bump()
-    _bump()
 
 
 def _read_stored() -> int:
