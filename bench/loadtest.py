@@ -50,7 +50,10 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-WORK = OUT / "loadtest"
+# LOADTEST_WORK: another folder for the run's files (e.g. two runs side by side); the
+# summary goes beside it.
+WORK = Path(os.environ.get("LOADTEST_WORK") or OUT / "loadtest")
+RESULTS = WORK.parent
 THREAD_DEPTH = 5  # the default discussion setting "levels deep"
 TOKEN_RE = re.compile(r"\[lt (\d+)-(\d+)\]")
 PROBLEMS_IN_LOG = ("database is locked", "Traceback", "WORKER TIMEOUT", "Internal Server Error")
@@ -691,7 +694,15 @@ def main() -> int:
     parser.add_argument("--no-backup", action="store_true")
     parser.add_argument("--cache", choices=("auto", "local", "redis", "gone"), default="auto")
     parser.add_argument("--time-limit", type=float, default=240)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="SQLite, then DATABASE_URL's PostgreSQL, one after the other: both summaries "
+        "and PostgreSQL's rate as a share of SQLite's",
+    )
     args = parser.parse_args()
+    if args.compare:
+        return compare([a for a in sys.argv[1:] if a != "--compare"])
 
     started = time.monotonic()
     env = make_env(args)
@@ -836,17 +847,47 @@ def main() -> int:
         failures.append("backup under load did not restore to its snapshot")
     figures["failures"] = failures
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"loadtest-{database}.json").write_text(json.dumps(figures, indent=2))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"loadtest-{database}.json").write_text(json.dumps(figures, indent=2))
     print(summary(figures))
     for problem in run.problems[:20]:
         print(f"  ! {problem}")
-    print(f"details: {OUT / f'loadtest-{database}.json'}, server log: {log_path}")
+    print(f"details: {RESULTS / f'loadtest-{database}.json'}, server log: {log_path}")
     if failures:
         print("LOAD TEST FAILED: " + "; ".join(failures))
         return 1
     print("load test passed")
     return 0
+
+
+def compare(argv: list[str]) -> int:
+    """Run the load test on SQLite and then on PostgreSQL in subprocesses; the ratio."""
+    if not _postgres_url():
+        raise SystemExit("--compare needs DATABASE_URL=postgres://…/NAME (dropped and created)")
+    results, failed = {}, False
+    for database in ("sqlite", "postgresql"):
+        env = dict(os.environ)
+        if database == "sqlite":
+            env.pop("DATABASE_URL")
+        print(f"=== {database}", flush=True)
+        failed |= (
+            subprocess.run([sys.executable, __file__, *argv], env=env, check=False).returncode != 0
+        )
+        results[database] = json.loads((RESULTS / f"loadtest-{database}.json").read_text())
+    sqlite, postgres = results["sqlite"], results["postgresql"]
+    keys = ("lost", "duplicates", "server_errors_5xx", "missing_on_pages", "posts_with_wrong_count")
+    lines = ["", "in one run, one after the other on the same machine:"]
+    for name, f in (("SQLite", sqlite), ("PostgreSQL", postgres)):
+        p50, p99 = f["post_latency_ms_p50_p99"]
+        lines.append(
+            f"  {name} ({f['cache']}): {f['comments_per_second']} comments/s, "
+            f"POST p50/p99 {p50}/{p99} ms"
+        )
+    ratio = postgres["comments_per_second"] / sqlite["comments_per_second"]
+    lines.append(f"  PostgreSQL / SQLite: {ratio:.2f}× the rate")
+    lines += [f"  {k}: SQLite {sqlite[k]}, PostgreSQL {postgres[k]}" for k in keys]
+    print("\n".join(lines))
+    return 1 if failed else 0
 
 
 def summary(f: dict) -> str:
