@@ -14,7 +14,6 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -46,14 +45,11 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        """Counted over the comments this user may see (an author: on their own posts)."""
-        counts = dict(
-            model_admin.get_queryset(request)
-            .order_by()
-            .values_list("status")
-            .annotate(n=Count("id"))
-            .values_list("status", "n")
-        )
+        """Counted over the comments this user may see (an author: on their own posts),
+        one status at a time: each count reads the index on status alone, where a
+        GROUP BY read every comment (issue #14)."""
+        visible = model_admin.get_queryset(request).order_by()
+        counts = {value: visible.filter(status=value).count() for value in Comment.Status.values}
         return [
             (value, f"{label} ({counts.get(value, 0)})") for value, label in Comment.Status.choices
         ]
