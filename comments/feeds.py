@@ -71,7 +71,14 @@ def latest_public_comments(size: int) -> list:
                 .order_by("-created_at", "-id")[:size]
             )
     ids = found[:size]
-    comments = Comment.objects.select_related("post", "parent").in_bulk(ids)
+    comments = Comment.objects.select_related("post").order_by().in_bulk(ids)
+    # The names of the comments replied to, by key too (a join to the parents let the
+    # planner hash every comment).
+    parent_ids = {c.parent_id for c in comments.values() if c.parent_id}
+    parents = Comment.objects.only("id", "author_name").order_by().in_bulk(parent_ids)
+    for comment in comments.values():
+        if comment.parent_id in parents:
+            comment.parent = parents[comment.parent_id]
     return [comments[pk] for pk in ids if pk in comments]
 
 

@@ -66,14 +66,15 @@ def test_the_feed_reads_comments_through_the_status_index(client, blog, settings
     """Each query on the comments is answered from an index; none scans the table."""
     settings.BLOG_PAGE_CACHE = False
     settings.BLOG_FRAGMENT_CACHE = False
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's plans: tests/blog/test_admin_query_plans.py (3,000 comments)")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     client.get("/comments/feed/")
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/comments/feed/").status_code == 200
     plans = []
-    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    explain = "EXPLAIN QUERY PLAN "
     with connection.cursor() as cursor:
         for query in ctx.captured_queries:
             sql = query["sql"]
@@ -85,7 +86,6 @@ def test_the_feed_reads_comments_through_the_status_index(client, blog, settings
     assert plans
     for sql, plan in plans:
         assert "SCAN comments_comment" not in plan.replace('"', ""), f"{sql}\n{plan}"
-        assert "Seq Scan on comments_comment" not in plan, f"{sql}\n{plan}"
     assert any("status" in plan for _sql, plan in plans), plans
     # A bounded number of queries: batches of comment ids, their posts, the rows.
     assert len(ctx.captured_queries) <= 12
