@@ -90,7 +90,11 @@ def _public_urls(post, second, category, tag, thomas, author):
         reverse("comments:feed"),
         post.get_absolute_url() + "feed/",
         second.get_absolute_url() + "feed/",
-        reverse("django.contrib.sitemaps.views.sitemap"),
+        reverse("sitemap_index"),
+        *(
+            reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
+            for section in ("home", "posts", "pages", "categories", "tags")
+        ),
         reverse("blog:robots_txt"),
         thomas.avatar_url,
     ]
