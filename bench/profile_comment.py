@@ -25,6 +25,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "out" / "profile-comment"
 
 
+def _counting(name, real, calls):
+    """`real` wrapped so that each call is counted under its name and key prefix."""
+
+    def counted(*a, **kw):
+        key = a[0] if a else ""
+        key = ",".join(map(str, key))[:60] if isinstance(key, list | dict) else str(key)
+        prefix, _, rest = key.partition(":")
+        calls[f"{name} {prefix}:{rest.split(':')[0] if rest else ''}"] += 1
+        return real(*a, **kw)
+
+    return counted
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=200)
@@ -122,14 +135,7 @@ def main() -> None:
 
     cache_calls: dict[str, int] = defaultdict(int)
     for name in ("get", "set", "add", "incr", "delete", "get_many", "set_many", "delete_many"):
-
-        def counted(*a, _name=name, _real=getattr(cache, name), **kw):
-            key = a[0] if a else ""
-            key = ",".join(map(str, key))[:60] if isinstance(key, list | dict) else str(key)
-            cache_calls[f"{_name} {key.split(':')[0]}:{key.split(':')[1] if ':' in key else ''}"] += 1
-            return _real(*a, **kw)
-
-        setattr(cache, name, counted)
+        setattr(cache, name, _counting(name, getattr(cache, name), cache_calls))
 
     for n in range(10):  # warm up
         post_comment(n)
