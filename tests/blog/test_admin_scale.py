@@ -34,10 +34,8 @@ def _queries(client, url, params=None):
 
 
 # The admin menu's count of held comments, on every admin page.
-BADGE = (
-    'SELECT COUNT(*) AS "__count" FROM "comments_comment" '
-    """WHERE "comments_comment"."status" = 'pending'"""
-)
+COUNT_COMMENTS = 'SELECT COUNT(*) AS "__count" FROM "comments_comment"'
+BADGE = f"""{COUNT_COMMENTS} WHERE "comments_comment"."status" = 'pending'"""
 
 
 def _counts(queries, table):
@@ -88,7 +86,14 @@ def test_a_filtered_list_counts_once(admin_client, author, url, table, params):
     PostFactory(author=author, status=Post.Status.DRAFT)
     CommentFactory(post=post, status="pending")
     _response, queries = _queries(admin_client, reverse(url), params)
-    assert len(_counts(queries, table)) == 1, _counts(queries, table)
+    counts = _counts(queries, table)
+    if table == "comments_comment":
+        # The status filter counts each status once, by its index (comments/admin.py);
+        # what is left is the list's own count.
+        for status in ("approved", "spam", "trash"):
+            counts.remove(f'{COUNT_COMMENTS} WHERE "comments_comment"."status" = \'{status}\'')
+    assert len(counts) == 1, counts
+    assert "WHERE" in counts[0], counts  # never the whole table for "(N total)"
 
 
 def test_post_search_uses_the_full_text_index(admin_client, author):
