@@ -330,7 +330,7 @@ def test_restore_a_revision_is_a_new_revision(draft, anna):
     _save(client, draft, title="Erster Stand", tags="alt")
     _save(client, draft, title="Zweiter Stand", tags="", status="published")
     _save(client, draft, title="Dritter Stand")
-    first = Version.objects.get_for_object(draft).filter(revision__comment__contains="title")
+    first = Version.objects.get_for_object(draft).filter(revision__comment__icontains="title")
     first = first.order_by("pk").first()
     assert first.field_dict["title"] == "Erster Stand"
     page = client.get(f"/admin/blog/post/{draft.pk}/revisions/{first.pk}/").content.decode()
