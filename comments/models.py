@@ -57,6 +57,16 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
+    class Type(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+
+    class Origin(models.TextChoices):
+        LOCAL = "", _("this blog")
+        FEDIVERSE = "fediverse", _("fediverse")
+        WEBMENTION = "webmention", _("Webmention")
+
     post = models.ForeignKey(
         Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -101,6 +111,18 @@ class Comment(models.Model):
     # thread gives it the old anchor too, so that links to …/#comment-<old ID> still
     # land on it (comments/render.py).
     legacy_id = models.PositiveBigIntegerField(_("old ID"), null=True, blank=True, editable=False)
+    # What kind of response it is, as WordPress's comment_type (issue #13): pingbacks and
+    # trackbacks are listed apart from the conversation, moderated like comments.
+    comment_type = models.CharField(
+        _("type"), max_length=10, choices=Type.choices, default=Type.COMMENT
+    )
+    # Where it came from (issue #15): typed into this blog's form (or the admin), a reply
+    # from the fediverse, or a Webmention. remote_id is the reply's address there (the
+    # ActivityPub object id, the Webmention source): Update and Delete find it by it.
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=Origin.choices, default=Origin.LOCAL, blank=True
+    )
+    remote_id = models.URLField(_("remote address"), max_length=500, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -128,6 +150,15 @@ class Comment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="comment_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_type__in=["comment", "pingback", "trackback"]),
+                name="comment_type_valid",
+            ),
+            # One comment per remote reply: a redelivered Create or a Webmention sent
+            # twice updates it instead of adding a second one.
+            models.UniqueConstraint(
+                fields=["remote_id"], condition=~Q(remote_id=""), name="comment_remote_id_unique"
             ),
         ]
 
@@ -268,3 +299,39 @@ class Subscription(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class Reaction(models.Model):
+    """A like, boost/repost or bookmark of a post from the open web (issue #15).
+
+    Counted on the post, never shown as a comment; one row per remote actor (or
+    Webmention source) and kind, so that a repeated or undone reaction is found again.
+    """
+
+    class Kind(models.TextChoices):
+        LIKE = "like", _("like")
+        REPOST = "repost", _("repost")
+        BOOKMARK = "bookmark", _("bookmark")
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    origin = models.CharField(_("origin"), max_length=12, choices=Comment.Origin.choices)
+    # Who reacted (the actor's id, or the Webmention source) and the activity's own id.
+    actor = models.URLField(_("from"), max_length=500)
+    remote_id = models.URLField(_("remote address"), max_length=500, blank=True)
+    author_name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "kind", "actor"], name="reaction_unique"),
+        ]
+        indexes = [models.Index(fields=["post", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.actor}"
