@@ -538,6 +538,12 @@ class Page(models.Model):
         _("moved to the trash"), null=True, blank=True, editable=False
     )
     status_before_trash = models.CharField(max_length=20, blank=True, editable=False)
+    # Comments on pages (issue #13), as WordPress: a page's own switch, closed for new
+    # pages (get_default_comment_status('page')), an imported page keeps its flag. The
+    # count and date are kept current by the comments app, as on posts.
+    comments_open = models.BooleanField(_("comments open"), default=False)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Post, indexable_q
+from blog.models import Page, Post, indexable_q
 from core.models import SingletonModel, single_row
 
 from .markup import render_comment
@@ -39,8 +39,13 @@ class CommentQuerySet(models.QuerySet):
         """Comments readers see: approved ones."""
         return self.filter(status=Comment.Status.APPROVED)
 
-    def for_post(self, post):
-        return self.filter(post=post)
+    def for_post(self, target):
+        """The comments on a post or a page (issue #13)."""
+        if isinstance(target, Page):
+            return self.filter(page=target)
+        return self.filter(post=target)
+
+    for_target = for_post
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -48,6 +53,10 @@ class CommentQuerySet(models.QuerySet):
     def on_public_posts(self):
         """Comments on posts every reader may read in full (for feeds and the sidebar)."""
         return self.filter(indexable_q("post__"))
+
+    def on_public_targets(self):
+        """Comments on public posts and published pages (the comments feed, issue #13)."""
+        return self.filter(indexable_q("post__") | Q(page__status=Page.Status.PUBLISHED))
 
 
 class Comment(models.Model):
@@ -67,8 +76,23 @@ class Comment(models.Model):
         FEDIVERSE = "fediverse", _("fediverse")
         WEBMENTION = "webmention", _("Webmention")
 
+    # What it is a comment on: a post or, as in WordPress, a page (issue #13); exactly
+    # one of the two (comment_post_or_page).
     post = models.ForeignKey(
-        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="comments"
+        Post,
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    page = models.ForeignKey(
+        Page,
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
     )
     parent = models.ForeignKey(
         "self",
@@ -135,6 +159,7 @@ class Comment(models.Model):
         permissions = [("moderate_comments", "Can moderate every comment")]
         indexes = [
             models.Index(fields=["post", "created_at"]),
+            models.Index(fields=["page", "created_at"]),
             models.Index(fields=["status", "created_at"]),
             # The admin's list of all comments, newest first, and its deep pages (#14).
             models.Index(fields=["-created_at", "-id"], name="comment_newest"),
@@ -152,6 +177,11 @@ class Comment(models.Model):
                 condition=~Q(parent=models.F("id")), name="comment_not_own_parent"
             ),
             models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="comment_post_or_page",
+            ),
+            models.CheckConstraint(
                 condition=Q(comment_type__in=["comment", "pingback", "trackback"]),
                 name="comment_type_valid",
             ),
@@ -163,7 +193,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return _("%(name)s on “%(post)s”") % {"name": self.author_name, "post": self.post}
+        return _("%(name)s on “%(post)s”") % {"name": self.author_name, "post": self.target}
 
     def save(self, *args, **kwargs):
         self.derive_fields()
@@ -178,7 +208,9 @@ class Comment(models.Model):
         # The "Autor" badge and bypostauthor: the post's own author, logged in, on the
         # site or replying from the admin; an editor or administrator replying to
         # another author's post is not its author (issue #12).
-        self.is_author_reply = bool(self.user_id) and self.user_id == self.post.author_id
+        # Pages have no author here (issue #13): no badge on a page.
+        author_id = self.post.author_id if self.post_id else None
+        self.is_author_reply = bool(self.user_id) and self.user_id == author_id
         self.avatar = avatar_key(self.author_email or self.author_name)
         return self
 
@@ -187,6 +219,11 @@ class Comment(models.Model):
         from .paging import comment_link
 
         return comment_link(self)
+
+    @property
+    def target(self):
+        """The post or page it is a comment on."""
+        return self.post if self.post_id else self.page
 
     @property
     def is_approved(self) -> bool:
