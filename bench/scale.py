@@ -13,9 +13,11 @@ changelists (all, held, deep page, search) and change forms. Prints p50/p90 per 
 each page's ratio to the post page in the same run, and the growth from 1,000 to 10,000
 posts; writes bench/out/scale.json.
 
-PostgreSQL: DATABASE_URL=postgres://…/benchscale (that database is emptied for each
-size!). Without DATABASE_URL: SQLite files in bench/out/. Options: --sizes 1000,10000,
---requests N per page (default 20), --reuse (measure databases built before).
+PostgreSQL: DATABASE_URL=postgres://…/benchscale: one database per size, named after it
+with the size appended (benchscale_1000, benchscale_10000; each emptied when built).
+Without DATABASE_URL: SQLite files in bench/out/. Options: --sizes 1000,10000,
+--requests N per page (default 20), --reuse (measure databases built before, after
+applying any new migrations to them).
 """
 
 import argparse
@@ -369,6 +371,10 @@ def _env(size: int) -> dict:
     env.pop("REDIS_URL", None)  # per-process memory cache; every cache of pages is off
     if not env.get("DATABASE_URL"):
         env["DJANGO_SQLITE_PATH"] = str(OUT / f"scale-{size}.sqlite3")
+    elif env["DATABASE_URL"].startswith("postgres"):
+        # A database per size, so that each can be measured again (--reuse).
+        base, _, query = env["DATABASE_URL"].partition("?")
+        env["DATABASE_URL"] = f"{base.rstrip('/')}_{size}" + (f"?{query}" if query else "")
     return env
 
 
@@ -390,12 +396,12 @@ def _child_build(size: int) -> None:
     (OUT / f"scale-{size}.json").write_text(json.dumps(pages, indent=1))
 
 
-def _create_postgresql_database() -> None:
-    """Create the database DATABASE_URL names when it is not there yet."""
+def _create_postgresql_database(size: int) -> None:
+    """Create the size's database (DATABASE_URL's name with the size) when it is not there."""
     import dj_database_url
     import psycopg
 
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    config = dj_database_url.parse(_env(size)["DATABASE_URL"])
     params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
     if config["PASSWORD"]:
         params["password"] = config["PASSWORD"]
@@ -410,9 +416,15 @@ def _create_postgresql_database() -> None:
 def _prepare(size: int, reuse: bool) -> dict:
     urls_file = OUT / f"scale-{size}.json"
     if reuse and urls_file.exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            cwd=ROOT,
+            env=_env(size),
+            check=True,
+        )
         return json.loads(urls_file.read_text())
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        _create_postgresql_database()
+        _create_postgresql_database(size)
     if not os.environ.get("DATABASE_URL"):
         for suffix in ("", "-wal", "-shm"):
             Path(str(OUT / f"scale-{size}.sqlite3") + suffix).unlink(missing_ok=True)
@@ -443,7 +455,8 @@ def _get(url: str, session: str | None) -> float:
 def _measure(size: int, pages: dict, requests: int) -> dict:
     from bench.run import _free_port, stop_server
 
-    port = _free_port()
+    # BENCH_SCALE_PORT: a fixed port (e.g. one of a range set aside on a shared machine).
+    port = int(os.environ.get("BENCH_SCALE_PORT") or _free_port())
     env = _env(size)
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     env["GUNICORN_LOG_LEVEL"] = "warning"
@@ -541,9 +554,6 @@ def main() -> None:
         pages = _prepare(size, args.reuse)
         print(f"measuring {size:,} posts on {database} ({args.requests} requests per page) …")
         runs[str(size)] = _measure(size, pages, args.requests)
-        if os.environ.get("DATABASE_URL") and size != int(args.sizes.split(",")[-1]):
-            # One database for every size: the next build empties it.
-            (OUT / f"scale-{size}.json").unlink()
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"\n{database}, {machine}, gunicorn, caches off, sequential requests\n")
     print(table(runs))
