@@ -609,6 +609,15 @@ class SiteSettings(SingletonModel):
     # A new post's "comments open" switch (WordPress's default_comment_status); the
     # comments app's discussion settings show it (comments/admin.py).
     comments_open_by_default = models.BooleanField(_("allow comments on new posts"), default=True)
+    # ActivityPub (issue #15, fediverse/): off, its addresses are 404 and nothing leaves.
+    fediverse_enabled = models.BooleanField(
+        _("enable the fediverse"),
+        default=False,
+        help_text=_(
+            "Authors can be followed from Mastodon and other fediverse servers as "
+            "@name@this-domain; public posts are delivered to their followers."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

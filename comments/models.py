@@ -296,6 +296,15 @@ class DiscussionSettings(SingletonModel):
     ip_retention_days = models.PositiveIntegerField(
         _("remove IP addresses of comments after this many days"), default=60
     )
+    # Refused at the fediverse inbox (issue #15, fediverse/blocklist.py).
+    blocked_fediverse = models.TextField(
+        _("blocked instances and accounts"),
+        blank=True,
+        help_text=_(
+            "One domain (example.social), account (@name@example.social) or actor "
+            "address per line. Their activities are refused."
+        ),
+    )
 
     class Meta:
         verbose_name = _("discussion settings")

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "wordpress",
     # The admin's login in two steps, the security page, sessions (issue #16).
     "accounts",
+    # ActivityPub: authors as actors, followers, delivery, signed inboxes (issue #15).
+    "fediverse",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("comments.urls")),
+    # WebFinger, NodeInfo, actors and inboxes (issue #15); 404 while the switch is off.
+    path("", include("fediverse.urls")),
     # Uploads, in every mode the README documents: runserver and gunicorn without nginx,
     # DEBUG on or off (a FileResponse with Last-Modified). nginx, when in front, serves
     # /media/ from disk itself (deploy/nginx.conf). Tested in tests/live/test_media.py.

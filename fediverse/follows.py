@@ -1,0 +1,1 @@
+"""Follow and Undo of a Follow from the fediverse (issue #15)."""

@@ -1,0 +1,1 @@
+"""The post lifecycle delivered to followers (issue #15)."""
