@@ -106,6 +106,28 @@ INSTALLED_APPS = [
     "fediverse",
 ]
 
+# Background jobs (issue #15, core/jobs.py): Django's tasks API (the django-tasks backport).
+# BLOG_TASKS picks where they wait: "database" (the default; `manage.py db_worker` works them
+# off, `make run` starts one), "rq" (RQ on Redis at BLOG_TASKS_REDIS_URL, else REDIS_URL:
+# `manage.py rqworker --with-scheduler` on any number of machines), or "immediate" (in-line,
+# the test suite's default). The database backend's app is always installed: its table is
+# where the admin shows failed jobs.
+BLOG_TASKS = os.environ.get("BLOG_TASKS", "database").strip().lower() or "database"
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if BLOG_TASKS == "rq":
+    _rq_url = os.environ.get("BLOG_TASKS_REDIS_URL") or os.environ.get("REDIS_URL", "")
+    if not _rq_url:
+        raise ImproperlyConfigured("BLOG_TASKS=rq needs BLOG_TASKS_REDIS_URL or REDIS_URL.")
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": _rq_url, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif BLOG_TASKS == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif BLOG_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("BLOG_TASKS must be database, rq or immediate.")
+
 MIDDLEWARE = [
     # Whole pages for anonymous readers (core/pagecache.py): first, so that a hit
     # skips everything else and is stored with all the headers below it.
