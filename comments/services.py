@@ -20,7 +20,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Post
+from blog.models import Page, Post
 from core.contentversion import bump_content_version
 
 from . import notifications, spam
@@ -37,6 +37,11 @@ class CommentRejected(Exception):
         self.code = code
 
 
+def target_fields(target) -> dict:
+    """The keyword a new Comment takes for its post or page (issue #13)."""
+    return {"page": target} if isinstance(target, Page) else {"post": target}
+
+
 @dataclass
 class Author:
     """Who writes: the typed-in identity, or a logged-in user."""
@@ -50,8 +55,10 @@ class Author:
 
 
 def is_privileged(user, post) -> bool:
-    """The post's author and staff skip captcha, flood limit and moderation."""
-    return bool(user and user.is_authenticated and (user.is_staff or user.pk == post.author_id))
+    """The post's author and staff skip captcha, flood limit and moderation (a page has
+    no author here: staff only)."""
+    author_id = getattr(post, "author_id", None)
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk == author_id))
 
 
 def comments_open(post, settings: DiscussionSettings | None = None) -> bool:
@@ -59,6 +66,9 @@ def comments_open(post, settings: DiscussionSettings | None = None) -> bool:
     settings = settings or DiscussionSettings.load()
     if not post.comments_open:
         return False
+    # WordPress closes old posts only (close_comments_for_post_types): pages stay open.
+    if isinstance(post, Page):
+        return True
     if settings.close_after_days:
         cutoff = timezone.now() - datetime.timedelta(days=settings.close_after_days)
         if post.published_at < cutoff:
@@ -67,10 +77,10 @@ def comments_open(post, settings: DiscussionSettings | None = None) -> bool:
 
 
 def check_post_accepts_comments(post, user) -> None:
-    """Refuse comments on posts that are not public, not reachable or closed."""
+    """Refuse comments on posts (or pages) that are not public, not reachable or closed."""
     if (
         not post.is_published
-        or post.visibility == Post.Visibility.PRIVATE
+        or getattr(post, "visibility", None) == Post.Visibility.PRIVATE
         and not (user and user.is_staff)
     ):
         raise CommentRejected(
@@ -83,9 +93,11 @@ def check_post_accepts_comments(post, user) -> None:
 
 
 def _check_duplicate(post, parent, author: Author, body: str) -> None:
-    same = Comment.objects.filter(
-        post=post, parent=parent, author_name=author.name, body=body
-    ).exclude(status=Comment.Status.TRASH)
+    same = (
+        Comment.objects.for_target(post)
+        .filter(parent=parent, author_name=author.name, body=body)
+        .exclude(status=Comment.Status.TRASH)
+    )
     if author.email:
         same = same.filter(author_email__iexact=author.email)
     if same.exists():
@@ -203,7 +215,7 @@ def decide_status(*, post, author: Author, body: str, honeypot: bool, settings) 
 
 def submit_comment(
     *,
-    post: Post,
+    post: Post | Page,
     parent: Comment | None,
     author: Author,
     body: str,
@@ -227,7 +239,7 @@ def submit_comment(
             post=post, author=author, body=body, honeypot=honeypot, settings=settings
         )
         comment = Comment(
-            post=post,
+            **target_fields(post),
             parent=parent,
             author_name=author.name,
             author_email=author.email,
@@ -238,7 +250,7 @@ def submit_comment(
             user_agent=(author.user_agent or "")[:254],
             user=author.user if user.is_authenticated else None,
         )
-        comment.full_clean(exclude=["parent", "post", "user"])
+        comment.full_clean(exclude=["parent", "post", "page", "user"])
         comment.save()
         if status == Comment.Status.APPROVED:
             recount(post)
@@ -257,7 +269,7 @@ def submit_comment(
 
 
 def recount(post) -> None:
-    """Store the post's number of approved comments, and when they changed, on the post.
+    """Store the post's (or page's) number of approved comments, and when they changed.
 
     The post's row is locked first, so that on PostgreSQL two comments saved at once
     cannot each count without the other (READ COMMITTED: the second count then waits
@@ -266,11 +278,12 @@ def recount(post) -> None:
     FOR NO KEY UPDATE does not wait for new comments' foreign keys (KEY SHARE), so no
     deadlock. SQLite's IMMEDIATE transactions already run one at a time.
     """
+    model = type(post)
     with transaction.atomic():
         if connection.features.has_select_for_update:
-            locked = Post.objects.select_for_update(no_key=True).filter(pk=post.pk).order_by()
+            locked = model.objects.select_for_update(no_key=True).filter(pk=post.pk).order_by()
             list(locked.values_list("pk"))
-        Post.objects.filter(pk=post.pk).update(
+        model.objects.filter(pk=post.pk).update(
             comment_count=Comment.objects.visible().for_post(post).count(),
             comments_changed_at=timezone.now(),
         )
@@ -293,7 +306,7 @@ def set_status(comment: Comment, status: str) -> Comment:
         comment.status = status
         comment.status_changed_at = timezone.now()
         comment.save(update_fields=["status", "previous_status", "status_changed_at"])
-        recount(comment.post)
+        recount(comment.target)
     if status == Comment.Status.APPROVED:
         transaction.on_commit(lambda: notifications.notify_subscribers(comment))
     return comment
@@ -317,7 +330,8 @@ def delete_comments(comments) -> int:
     with transaction.atomic():
         for comment in comments:
             Comment.objects.filter(parent_id=comment.pk).update(parent=comment.parent_id)
-            posts[comment.post_id] = comment.post
+            target = comment.target
+            posts[(type(target), target.pk)] = target
             Comment.objects.filter(pk=comment.pk).delete()
         for post in posts.values():
             _renumber_depths(post)
@@ -358,7 +372,7 @@ def reply_as_author(*, parent: Comment, user, body: str) -> Comment:
         if parent.status != Comment.Status.APPROVED:
             set_status(parent, Comment.Status.APPROVED)
         reply = Comment(
-            post=parent.post,
+            **target_fields(parent.target),
             parent=parent,
             author_name=user.get_full_name() or user.get_username(),
             author_email=user.email or "",
@@ -366,9 +380,9 @@ def reply_as_author(*, parent: Comment, user, body: str) -> Comment:
             status=Comment.Status.APPROVED,
             user=user,
         )
-        reply.full_clean(exclude=["parent", "post", "user", "author_email"])
+        reply.full_clean(exclude=["parent", "post", "page", "user", "author_email"])
         reply.save()
-        recount(parent.post)
+        recount(parent.target)
     transaction.on_commit(lambda: notifications.notify_subscribers(reply))
     return reply
 
@@ -378,5 +392,5 @@ def empty_trash(*, days: int = 30) -> int:
     cutoff = timezone.now() - datetime.timedelta(days=days)
     old = Comment.objects.filter(
         status__in=[Comment.Status.SPAM, Comment.Status.TRASH], status_changed_at__lt=cutoff
-    ).select_related("post")
+    ).select_related("post", "page")
     return delete_comments(list(old))

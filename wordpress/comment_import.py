@@ -21,8 +21,9 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import connection
 from django.db.models import Max
 
+from blog.models import Page, Post
 from comments.models import EMAIL_MAX, NAME_MAX, URL_MAX, Comment
-from comments.services import recount
+from comments.services import recount, target_fields
 
 from .comment_text import comment_markdown
 from .content import plain_title
@@ -120,7 +121,7 @@ class CommentImporter:
         self.used_explicit_pk = False
 
     def run(self, item, post) -> None:
-        """Import the post's comments that are not imported yet."""
+        """Import the post's (or page's, issue #13) comments that are not imported yet."""
         kept, skipped = {}, {}
         for c in item.comments:
             if c.wp_id in self.mapped:
@@ -163,26 +164,28 @@ class CommentImporter:
             self.mapped[wp_id] = comment.pk
         self.used_explicit_pk = True
         self.report.created["comments"] += len(built)
+        if isinstance(post, Page):
+            self.report.created["comments on pages"] += len(built)
         if taken:
             self.report.converted["comments with a new ID (their old one was taken)"] += len(taken)
         recount(post)
 
     def _comment(self, c, post, parent, taken, author_wp_id) -> Comment:
         user = self.users_by_wp_id.get(c.user_id) if c.user_id else None
-        if c.user_id and c.user_id == author_wp_id:
+        if c.user_id and c.user_id == author_wp_id and isinstance(post, Post):
             user = post.author
         remapped = c.wp_id in taken
         return Comment(
             pk=self._new_pk() if remapped else c.wp_id,
             legacy_id=c.wp_id if remapped else None,
-            post=post,
+            **target_fields(post),
             parent=parent,
             author_name=(plain_title(c.author) or "Anonym")[:NAME_MAX],
             author_email=clean_email(c.email),
             author_url=clean_url(c.url),
             body=comment_markdown(c.content),
             status=STATUSES[c.approved],
-            created_at=c.date or post.published_at,
+            created_at=c.date or getattr(post, "published_at", None) or post.updated_at,
             ip_address=clean_ip(c.ip),
             user=user,
             replies_notified=True,

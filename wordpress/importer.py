@@ -453,10 +453,9 @@ class Importer:
         row = self.mapped[kind].get(item.wp_id)
         if row is not None:
             self.report.existing[label] += 1
-            if kind == Kind.POST and row.post is not None:
-                self.comments.run(item, row.post)
-            elif item.comments and kind == Kind.PAGE:
-                self._skip_page_comments(item)
+            target = row.post if kind == Kind.POST else row.page
+            if target is not None:
+                self.comments.run(item, target)
             return
         if kind == Kind.POST:
             self._create_post(item)
@@ -617,6 +616,7 @@ class Importer:
             status=status,
             menu_order=item.menu_order,
             show_in_navigation=parent is None,
+            comments_open=item.comment_status == "open",
         )
         page.save()
         self._keep_modified(page, item)
@@ -624,12 +624,6 @@ class Importer:
             Kind.PAGE, item.wp_id, page, guid=item.guid[:500], old_path=self._old_path(item, page)
         )
         self.report.created["pages"] += 1
-        if item.comments:
-            self._skip_page_comments(item)
+        self.comments.run(item, page)
         for child in self.waiting_pages.pop(item.wp_id, []):
             self._create_page(child, page)
-
-    def _skip_page_comments(self, item: Item) -> None:
-        new = [c for c in item.comments if c.wp_id not in self.mapped_comments]
-        if new:
-            self.report.skipped["comments on pages (pages take no comments here)"] += len(new)
