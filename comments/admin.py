@@ -163,7 +163,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
     # The name links to the comment itself (author_column): a cell-wide link would
     # wrap the e-mail's link.
     list_display_links = None
-    list_filter = [StatusFilter, "created_at", PostFilter]
+    list_filter = [StatusFilter, "comment_type", "created_at", PostFilter]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post"]
     # No date hierarchy: its years are a scan of every comment (issue #14); the date
@@ -268,8 +268,12 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
     def comment_column(self, obj):
         """Status and date, then the text (its beginning): WordPress's "Kommentar"."""
         return format_html(
-            '<div class="comment-meta"><span class="comment-status status-{}">{}</span> '
+            '<div class="comment-meta">{}<span class="comment-status status-{}">{}</span> '
             '<time datetime="{}">{}</time></div><div class="comment-text">{}</div>',
+            # Pingbacks and trackbacks say so, as in WordPress's list (issue #13).
+            format_html('<span class="comment-type">{}</span> ', obj.get_comment_type_display())
+            if obj.comment_type != Comment.Type.COMMENT
+            else "",
             obj.status,
             obj.get_status_display(),
             timezone.localtime(obj.created_at).isoformat(timespec="seconds"),

@@ -50,6 +50,15 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def conversation(self):
+        """Comments proper, not pingbacks or trackbacks (issue #13): the thread, its
+        pages, replies and the comment count (comments/pings.py)."""
+        return self.filter(comment_type=Comment.Type.COMMENT)
+
+    def pings(self):
+        """Pingbacks and trackbacks, listed apart from the thread (comments/pings.py)."""
+        return self.exclude(comment_type=Comment.Type.COMMENT)
+
     def on_public_posts(self):
         """Comments on posts every reader may read in full (for feeds and the sidebar)."""
         return self.filter(indexable_q("post__"))

@@ -102,7 +102,7 @@ def _top_level(post_id: int, pending=()):
     condition = Q(status=Comment.Status.APPROVED)
     if pending:
         condition |= Q(status=Comment.Status.PENDING, pk__in=list(pending))
-    return Comment.objects.filter(condition, post_id=post_id, parent__isnull=True)
+    return Comment.objects.conversation().filter(condition, post_id=post_id, parent__isnull=True)
 
 
 def top_level_count(post, pending=()) -> int:
@@ -162,7 +162,8 @@ def comment_link(comment, *, pending=()) -> str:
     post = comment.post
     anchor = f"#comment-{comment.pk}"
     paging = current()
-    if not paging.per_page:
+    if not paging.per_page or comment.comment_type != Comment.Type.COMMENT:
+        # Pings are listed under the thread on every comment page (comments/pings.py).
         return post.get_absolute_url() + anchor
     pages = paging.count(top_level_count(post, pending))
     page = min(page_of(comment, paging, pending), pages)

@@ -27,6 +27,7 @@ from .forms import CommentForm
 from .middleware import thread_placeholder
 from .models import DiscussionSettings
 from .paging import Paging, navigation, page_path, split
+from .pings import render_pings
 from .render import render_thread
 from .services import comments_open, is_privileged
 from .tree import build_page, build_thread
@@ -116,6 +117,7 @@ def comment_section(
         # A marker the middleware replaces with the bytes (see comments/middleware.py).
         "thread_html": thread_placeholder(request, post.pk, shown.html),
         "comment_pages": navigation(post, shown.page, shown.pages, paging),
+        "pings_html": render_pings(post),
         "comment_finder": _finder_prefix(post) if paging.per_page else "",
         "comment_page_url": page_url,
         "comment_heading": heading,

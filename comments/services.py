@@ -284,7 +284,7 @@ def recount(post) -> None:
             locked = model.objects.select_for_update(no_key=True).filter(pk=post.pk).order_by()
             list(locked.values_list("pk"))
         model.objects.filter(pk=post.pk).update(
-            comment_count=Comment.objects.visible().for_post(post).count(),
+            comment_count=Comment.objects.visible().conversation().for_post(post).count(),
             comments_changed_at=timezone.now(),
         )
 

@@ -66,7 +66,8 @@ def _shown(post, include_pending):
     condition = Q(status=Comment.Status.APPROVED)
     if include_pending:
         condition |= Q(status=Comment.Status.PENDING, pk__in=list(include_pending))
-    return Comment.objects.for_post(post).filter(condition).order_by("created_at", "id")
+    shown = Comment.objects.for_post(post).conversation().filter(condition)
+    return shown.order_by("created_at", "id")
 
 
 def _children(pairs) -> dict[int | None, list[int]]:

@@ -3,8 +3,10 @@
 A comment keeps its WordPress ID as its primary key whenever that ID is free here, so
 that links to …/#comment-123 land on it; otherwise it gets a new one, and keeps the
 old as `Comment.legacy_id`, which the thread prints as a second anchor (the mapping,
-ImportedObject, remembers it too). Replies to comments that are not imported (trash,
-pingbacks) move up a level, as replies to deleted comments do here.
+ImportedObject, remembers it too). Replies to comments that are not imported (trash)
+move up a level, as replies to deleted comments do here. Pingbacks and trackbacks are
+kept with their `comment_type` (listed apart, comments/pings.py); a reply to one
+joins the thread at the top.
 
 Every comment gets its primary key before it is written (its WordPress ID, or a free
 one above all the file's IDs), and comments are written with one `bulk_create` per
@@ -59,9 +61,7 @@ def clean_ip(value: str) -> str | None:
 
 def skip_reason(c) -> str:
     """Why a WordPress comment is not imported ("" when it is)."""
-    if c.type in ("pingback", "trackback"):
-        return f"{c.type}s"
-    if c.type not in ("", "comment"):
+    if c.type not in ("", "comment", "pingback", "trackback"):
         return f"comments of type “{c.type}”"
     if c.approved in ("trash", "post-trashed"):
         return "comments in the trash"
@@ -151,6 +151,8 @@ class CommentImporter:
         for c in order:
             parent_wp = parents[c.wp_id]
             parent = built.get(parent_wp) or earlier.get(self.mapped.get(parent_wp))
+            if parent is not None and parent.comment_type != Comment.Type.COMMENT:
+                parent = None  # a reply to a ping: the thread holds comments only
             comment = self._comment(c, post, parent, taken, author_wp_id).derive_fields()
             built[c.wp_id] = comment
             levels.setdefault(comment.depth, []).append(comment)
@@ -185,6 +187,7 @@ class CommentImporter:
             author_url=clean_url(c.url),
             body=comment_markdown(c.content),
             status=STATUSES[c.approved],
+            comment_type=c.type or Comment.Type.COMMENT,
             created_at=c.date or getattr(post, "published_at", None) or post.updated_at,
             ip_address=clean_ip(c.ip),
             user=user,

@@ -413,7 +413,7 @@ class Exporter:
             f"{cdata(comment_html(comment.body_html))}</wp:comment_content>\n"
             "\t\t\t<wp:comment_approved>"
             f"{cdata(COMMENT_STATUS[comment.status])}</wp:comment_approved>\n"
-            f"\t\t\t<wp:comment_type>{cdata('comment')}</wp:comment_type>\n"
+            f"\t\t\t<wp:comment_type>{cdata(comment.comment_type)}</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
             f"\t\t\t<wp:comment_user_id>{user_id}</wp:comment_user_id>\n"
             "\t\t</wp:comment>\n"

@@ -29,12 +29,12 @@ def test_import_prints_progress_and_summary(export_file, uploads):
     """Plain progress lines (not a terminal), then counts, skips, shortcodes and warnings."""
     output = run("import_wordpress", str(export_file), "--media-dir", str(uploads))
     lines = output.splitlines()
-    assert lines[0] == "2/20 items · 2 posts · 0 pages · 9 comments"  # every 10 %
-    assert "20/20 items · 8 posts · 4 pages · 9 comments" in lines
+    assert lines[0] == "2/20 items · 2 posts · 0 pages · 11 comments"  # every 10 %
+    assert "20/20 items · 8 posts · 4 pages · 12 comments" in lines
     assert "Imported “Olivers Blog” (https://example.org, WXR 1.2) in" in output
     assert "  posts              8 new" in lines
-    assert "  comments           9 new" in lines
-    assert "        1 pingbacks" in lines
+    assert "  comments          12 new" in lines  # pings and a page's comment among them
+    assert "        1 comments in the trash" in lines
     assert "Unknown shortcodes, kept as text: [contact-form-7] ×1" in lines
     assert "Warnings (1):" in lines
     assert "\r" not in output
@@ -43,7 +43,7 @@ def test_import_prints_progress_and_summary(export_file, uploads):
 def test_import_on_a_terminal_redraws_one_line(export_file):
     """On a terminal the running counts are redrawn in place."""
     output = run("import_wordpress", str(export_file), stdout=Terminal())
-    assert "\r20/20 items · 8 posts · 4 pages · 9 comments\n" in output
+    assert "\r20/20 items · 8 posts · 4 pages · 12 comments\n" in output
 
 
 def test_second_import_reports_existing(export_file):
@@ -76,7 +76,7 @@ def test_export_writes_a_file(imported, tmp_path):
     """export_wordpress writes WXR that our importer reads, and says what it wrote."""
     target = tmp_path / "blog.xml"
     output = run("export_wordpress", str(target), "--base-url", "https://blog.example.org/")
-    assert output == "Exported 8 posts, 4 pages, 4 attachments, 9 comments.\n"
+    assert output == "Exported 8 posts, 4 pages, 4 attachments, 11 comments.\n"
     posts = [r for r in read_wxr(target) if getattr(r, "post_type", "") == "post"]
     assert len(posts) == 8
     assert not list(tmp_path.glob(".blog.xml.*"))

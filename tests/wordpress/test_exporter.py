@@ -130,7 +130,12 @@ def test_export_items(imported, tmp_path):
     first = items[100]
     assert first.link == BASE + "/2025/01/07/hartes-training/"
     assert first.is_sticky and first.meta["_thumbnail_id"] == "300"
-    assert [c.wp_id for c in first.comments] == [201, 202, 203, 204, 205, 206, 207, 209, 212]
+    assert [c.wp_id for c in first.comments] == [
+        *(201, 202, 203, 204, 205, 206, 207, 209, 210, 211, 212)
+    ]
+    # Pingbacks and trackbacks leave with their type (issue #13).
+    types = {c.wp_id: c.type for c in first.comments}
+    assert (types[201], types[210], types[211]) == ("comment", "pingback", "trackback")
     assert items[121].parent == 120
     assert items[300].attachment_url.startswith(BASE + "/media/library/")
     assert items[303].attachment_url == "https://example.org/wp-content/uploads/2023/01/fehlt.jpg"

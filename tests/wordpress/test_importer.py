@@ -46,7 +46,9 @@ def test_report_counts_everything(imported):
         "files": 3,
         "posts": 8,
         "pages": 4,
-        "comments": 9,
+        # Pingbacks and trackbacks are kept (issue #13), and so is the comment on a page.
+        "comments": 12,
+        "comments on pages": 1,
     }
     assert dict(imported.skipped) == {
         "posts in the trash": 1,
@@ -55,9 +57,6 @@ def test_report_counts_everything(imported):
         "items of type “revision”": 1,
         "terms of taxonomy “nav_menu”": 1,
         "comments in the trash": 1,
-        "pingbacks": 1,
-        "trackbacks": 1,
-        "comments on pages (pages take no comments here)": 1,
     }
     assert imported.shortcodes == {"contact-form-7": 1}
     assert [w.split(": ", 1)[1] for w in imported.warnings] == [
@@ -173,8 +172,12 @@ def test_comment_thread_and_statuses(imported):
         (206, None, 1, "pending", False),
         (207, None, 1, "spam", False),
         (209, None, 1, "approved", False),  # its parent was in the trash
+        (210, None, 1, "approved", False),  # the pingback
+        (211, None, 1, "approved", False),  # the trackback
         (212, None, 1, "approved", False),
     ]
+    types = dict(Comment.objects.for_post(post).values_list("pk", "comment_type"))
+    assert (types[201], types[210], types[211]) == ("comment", "pingback", "trackback")
     first = Comment.objects.get(pk=201)
     assert (first.author_name, first.author_email, first.author_url, first.ip_address) == (
         "Thomas",
@@ -250,7 +253,7 @@ def test_second_import_creates_nothing(imported, export_file, uploads, settings)
     assert media_files(settings) == files
     assert sum(report.created.values()) == 0
     assert report.existing["posts"] == 8
-    assert report.existing["comments"] == 9
+    assert report.existing["comments"] == 12
 
 
 def test_newer_export_adds_what_is_new(imported, tmp_path):
