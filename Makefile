@@ -14,7 +14,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Development server; DJANGO_DEBUG defaults to on here only. The demo content goes into
+# Development server and, beside it, the worker of the background jobs (core/jobs.py:
+# e-mails, deliveries; it does not reload on code changes); Ctrl-C stops both.
+# DJANGO_DEBUG defaults to on here only. The demo content goes into
 # an empty blog on the first start and is never written again; `make run DEMO=0` starts
 # without it. No step changes existing content (tests/live/test_restart.py runs them).
 DEMO ?= 1
@@ -23,6 +25,8 @@ run: install
 	$(if $(filter 0,$(DEMO)),,DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -3,6 +3,13 @@
 Links in e-mails are absolute, made with `absolute()` from the one site address,
 settings.SITE_URL (BLOG_SITE_URL in the environment). Header values never contain what
 a commenter typed, so a line break in a name cannot inject headers.
+
+No e-mail is sent inside a request (issue #15): `notify_post_author`,
+`send_subscription_confirmation` and `notify_subscribers` enqueue one background job per
+recipient (core/jobs.py), which renders and sends it when it runs. A mail server that
+hangs or refuses slows no reader: the job is retried with growing pauses (1 minute,
+2, 4, … about eight and a half hours in all) and, if it never gets through, waits in the
+admin's failed jobs for a retry by hand.
 """
 
 import logging
@@ -15,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
+
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "comments.subscription.confirm"
@@ -26,14 +35,17 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:150]
 
 
+# Retries of an e-mail that did not get through: after 1, 2, 4 … 256 minutes.
+MAIL_RETRIES = 9
+MAIL_BACKOFF = 60
+
+
 def _send(subject: str, template: str, context: dict, to: str) -> None:
+    """Render and send one e-mail; a mail server's error propagates, so the job retries."""
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, context)
         subject = _one_line(subject)
-    try:
-        send_mail(subject, body, None, [to], fail_silently=False)
-    except Exception:  # a mail server outage must not lose the comment
-        logger.exception("Could not send %s to a recipient", template)
+    send_mail(subject, body, None, [to], fail_silently=False)
 
 
 def absolute(path: str) -> str:
@@ -51,8 +63,17 @@ def unsubscribe_token(subscription) -> str:
 
 def notify_post_author(comment) -> None:
     """Tell the post's author about a new comment (with moderation links if it is held)."""
+    jobs.enqueue_on_commit(post_author_mail, comment.pk)
+
+
+@jobs.job(retries=MAIL_RETRIES, backoff=MAIL_BACKOFF)
+def post_author_mail(comment_id: int) -> None:
+    """The e-mail of `notify_post_author`, sent by the worker."""
     from .models import Comment, DiscussionSettings
 
+    comment = Comment.objects.select_related("post__author").filter(pk=comment_id).first()
+    if comment is None:
+        return  # deleted before the worker came to it
     post = comment.post
     author = post.author
     if not DiscussionSettings.load().notify_author or not author.email:
@@ -94,6 +115,19 @@ def _moderation_urls(comment) -> dict:
 
 def send_subscription_confirmation(subscription) -> None:
     """Ask the commenter to confirm the reply notices (double opt-in)."""
+    jobs.enqueue_on_commit(subscription_confirmation_mail, subscription.pk)
+
+
+@jobs.job(retries=MAIL_RETRIES, backoff=MAIL_BACKOFF)
+def subscription_confirmation_mail(subscription_id: int) -> None:
+    """The e-mail of `send_subscription_confirmation`, sent by the worker."""
+    from .models import Subscription
+
+    subscription = (
+        Subscription.objects.select_related("comment__post").filter(pk=subscription_id).first()
+    )
+    if subscription is None or subscription.confirmed_at:
+        return  # withdrawn or confirmed already
     comment = subscription.comment
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Please confirm: notifications of replies on “%(title)s”") % {
@@ -124,22 +158,34 @@ def notify_subscribers(reply) -> None:
     subscriptions = Subscription.objects.filter(
         comment_id=reply.parent_id, confirmed_at__isnull=False
     ).exclude(email__iexact=reply.author_email or "-")
-    for subscription in subscriptions:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("New reply to your comment on “%(title)s”") % {"title": reply.post.title}
-        _send(
-            subject,
-            "comments/email/reply.txt",
-            {
-                "reply": reply,
-                "post": reply.post,
-                "reply_url": absolute(reply.get_absolute_url()),
-                "unsubscribe_url": absolute(
-                    reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)])
-                ),
-            },
-            subscription.email,
-        )
+    for subscription_id in subscriptions.values_list("pk", flat=True):
+        jobs.enqueue_on_commit(reply_mail, reply.pk, subscription_id)
+
+
+@jobs.job(retries=MAIL_RETRIES, backoff=MAIL_BACKOFF)
+def reply_mail(reply_id: int, subscription_id: int) -> None:
+    """One reply notice of `notify_subscribers`, sent by the worker."""
+    from .models import Comment, Subscription
+
+    reply = Comment.objects.select_related("post").filter(pk=reply_id).first()
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if reply is None or subscription is None:
+        return  # the reply was deleted or the subscriber has unsubscribed meanwhile
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New reply to your comment on “%(title)s”") % {"title": reply.post.title}
+    _send(
+        subject,
+        "comments/email/reply.txt",
+        {
+            "reply": reply,
+            "post": reply.post,
+            "reply_url": absolute(reply.get_absolute_url()),
+            "unsubscribe_url": absolute(
+                reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)])
+            ),
+        },
+        subscription.email,
+    )
 
 
 def subscription_from_confirm_token(token: str):

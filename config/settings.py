@@ -113,7 +113,7 @@ INSTALLED_APPS = [
 # the test suite's default). The database backend's app is always installed: its table is
 # where the admin shows failed jobs.
 BLOG_TASKS = os.environ.get("BLOG_TASKS", "database").strip().lower() or "database"
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+INSTALLED_APPS += ["django_tasks", "core.apps.BackgroundJobsConfig"]
 if BLOG_TASKS == "rq":
     _rq_url = os.environ.get("BLOG_TASKS_REDIS_URL") or os.environ.get("REDIS_URL", "")
     if not _rq_url:
@@ -328,6 +328,8 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds before a silent mail server counts as failed; the job then retries (core/jobs.py).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +11,17 @@ class CoreConfig(AppConfig):
     """
 
     name = "core"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from .jobs_admin import register
+
+        # The admin has discovered every app's admin by now (its config comes first).
+        register(admin.site)
+
+
+class BackgroundJobsConfig(TasksAppConfig):
+    """django-tasks-db (the queue of core/jobs.py) under a name the admin shows."""
+
+    verbose_name = _("Background jobs")

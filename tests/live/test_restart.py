@@ -2,7 +2,8 @@
 
 The steps are the Makefile's own (`make -n run`, so a step added there is run here too),
 each a subprocess against a file SQLite database and its own media folder. Only
-`runserver` (started afterwards, as `make run` does, to read the pages) and
+`runserver` (started afterwards, as `make run` does, to read the pages), the background
+worker beside it (tests/core/test_jobs_worker.py runs `make run` whole) and
 `collectstatic` (no database; it writes the checkout's shared staticfiles/) are left out.
 """
 
@@ -18,7 +19,7 @@ from tests.live.server import BASE_DIR
 
 FIRST_PASSWORD = "Erstes-Passwort-Pferd-42"
 OWN_PASSWORD = "Eigenes-Passwort-Batterie-43"
-NOT_RUN_HERE = {"runserver", "collectstatic"}
+NOT_RUN_HERE = {"runserver", "collectstatic", "db_worker"}
 
 SNAPSHOT = """
 import json
