@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig
+from django_tasks_db import apps as tasks_db_apps
 
 
 class CoreConfig(AppConfig):
@@ -21,7 +21,8 @@ class CoreConfig(AppConfig):
         register(admin.site)
 
 
-class BackgroundJobsConfig(TasksAppConfig):
+class BackgroundJobsConfig(tasks_db_apps.TasksAppConfig):
     """django-tasks-db (the queue of core/jobs.py) under a name the admin shows."""
 
+    default = False  # core's own config stays CoreConfig
     verbose_name = _("Background jobs")
