@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "accounts",
     # ActivityPub: authors as actors, followers, delivery, signed inboxes (issue #15).
     "fediverse",
+    # Webmentions received and sent (issue #15, webmentions/).
+    "webmentions",
 ]
 
 # Background jobs (issue #15, core/jobs.py): Django's tasks API (the django-tasks backport).
@@ -152,6 +154,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Link: <…/webmention/>; rel="webmention" on HTML pages, inside the page cache.
+    "webmentions.middleware.WebmentionLinkMiddleware",
     # The comment thread into the encoded page (comments/middleware.py): inside
     # CommonMiddleware's Content-Length, the ETag and the page cache.
     "comments.middleware.CommentThreadMiddleware",
@@ -165,6 +169,12 @@ AUTHENTICATION_BACKENDS = [
     # Login with a passkey alone (issue #16).
     "django_otp_webauthn.backends.WebAuthnBackend",
 ]
+
+# Webmentions (issue #15, README "Webmentions"): received at /webmention/ (held for
+# moderation) unless BLOG_WEBMENTIONS_RECEIVE=0; sent for the links of published posts
+# only with BLOG_WEBMENTIONS_SEND=1. Defaults of the rest in webmentions/conf.py.
+WEBMENTIONS_RECEIVE = env_bool("BLOG_WEBMENTIONS_RECEIVE", True)
+WEBMENTIONS_SEND = env_bool("BLOG_WEBMENTIONS_SEND", False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -34,6 +34,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("comments.urls")),
+    path("", include("webmentions.urls")),
     # WebFinger, NodeInfo, actors and inboxes (issue #15); 404 while the switch is off.
     path("", include("fediverse.urls")),
     # Uploads, in every mode the README documents: runserver and gunicorn without nginx,

@@ -1,0 +1,35 @@
+"""Sending Webmentions when a public post is published or its text changes (issue #15)."""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from blog.models import Post
+
+from . import conf
+
+
+def _public(post: Post) -> bool:
+    return post.status == Post.Status.PUBLISHED and post.visibility == Post.Visibility.PUBLIC
+
+
+def _state(post: Post) -> tuple:
+    return (post.body_html, post.status, post.visibility, post.published_at, post.slug)
+
+
+@receiver(pre_save, sender=Post, dispatch_uid="webmentions-pre-save")
+def remember_state(sender, instance, raw=False, **kwargs):
+    if raw or not conf.get("WEBMENTIONS_SEND") or instance.pk is None:
+        return
+    old = Post.objects.filter(pk=instance.pk).first()
+    instance._webmention_state = _state(old) if old is not None else None
+
+
+@receiver(post_save, sender=Post, dispatch_uid="webmentions-post-save")
+def send_if_changed(sender, instance, raw=False, **kwargs):
+    if raw or not conf.get("WEBMENTIONS_SEND") or not _public(instance):
+        return
+    if getattr(instance, "_webmention_state", None) == _state(instance):
+        return  # saved without a change a receiver could see
+    from .tasks import schedule_sending
+
+    schedule_sending(instance)
