@@ -109,6 +109,11 @@ INSTALLED_APPS = [
 ]
 
 # Background jobs (issue #15, core/jobs.py): Django's tasks API (the django-tasks backport).
+# Fediverse (issue #15): fetches and deliveries to loopback addresses (two blogs on one
+# machine, in tests and development); never in production.
+FEDIVERSE_ALLOW_LOOPBACK = env_bool("FEDIVERSE_ALLOW_LOOPBACK", False)
+FEDIVERSE_DELIVERY_TIMEOUT = 10
+
 # BLOG_TASKS picks where they wait: "database" (the default; `manage.py db_worker` works them
 # off, `make run` starts one), "rq" (RQ on Redis at BLOG_TASKS_REDIS_URL, else REDIS_URL:
 # `manage.py rqworker --with-scheduler` on any number of machines), or "immediate" (in-line,
@@ -131,6 +136,9 @@ else:
     raise ImproperlyConfigured("BLOG_TASKS must be database, rq or immediate.")
 
 MIDDLEWARE = [
+    # A post's address asked for as ActivityStreams gets its Article (issue #15): before
+    # the page cache, which keeps HTML only.
+    "fediverse.middleware.ContentNegotiationMiddleware",
     # Whole pages for anonymous readers (core/pagecache.py): first, so that a hit
     # skips everything else and is stored with all the headers below it.
     "core.pagecache.AnonymousPageCacheMiddleware",

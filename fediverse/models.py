@@ -97,3 +97,32 @@ class ActorKey(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class FederatedPost(models.Model):
+    """What the fediverse was told about a post: created, scheduled for later, deleted.
+
+    An edit is delivered as Update only when the document changed (`content_hash`), an
+    unpublish as Delete only when a Create went out before.
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        SENT = "sent", _("delivered")
+        DELETED = "deleted", _("deleted")
+
+    post = models.OneToOneField(
+        "blog.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    object_id = models.URLField(_("object"), max_length=URL_MAX)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("federated post")
+        verbose_name_plural = _("federated posts")
+
+    def __str__(self):
+        return self.object_id

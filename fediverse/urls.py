@@ -17,4 +17,5 @@ urlpatterns = [
     path("ap/users/<str:username>/followers", views.followers, name="followers"),
     path("ap/users/<str:username>/following", views.following, name="following"),
     path("ap/inbox", views.inbox, name="shared_inbox"),
+    path("ap/posts/<int:pk>", views.post_object, name="post"),
 ]
