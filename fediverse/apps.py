@@ -7,4 +7,6 @@ class FediverseConfig(AppConfig):
     verbose_name = _("Fediverse")
 
     def ready(self):
-        from . import follows, signals  # noqa: F401  (their handlers and receivers)
+        # The handlers of incoming activities register themselves (fediverse/registry.py):
+        # follows (Follow, Undo of a Follow) and replies (notes, likes, boosts: issue #15).
+        from . import follows, replies, signals  # noqa: F401
