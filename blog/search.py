@@ -17,6 +17,13 @@ titles holding some, then the rest, newest first in each group, as WordPress ord
 them. A password-protected post matches on its title only, unless the reader may read
 it without the password (staff): otherwise a few hundred searches would spell out its
 text (issue #10).
+
+Bounded, as big search engines are: a search ranks, counts and pages the newest
+RESULT_LIMIT entries it finds, read newest first through the index of the posts' dates
+(or the full-text index, when the words are rare) and stopping there; more than that
+is said as "more than 200 results" with the advice to add a word. A word in every
+fifth post of a blog of 10,000 would otherwise have 2,000 hits read, ranked and counted
+for every page of results (issue #14).
 """
 
 import functools
@@ -28,7 +35,6 @@ import snowballstemmer
 from django.db import connection, transaction
 from django.db.models import BooleanField, IntegerField, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -44,6 +50,8 @@ MAX_WORD_LENGTH = 60
 # PostgreSQL refuses a tsvector over 1 MB: the index keeps the first 100,000 words.
 MAX_INDEXED_WORDS = 100_000
 SNIPPET_WORDS = 30
+# The newest entries found that a search ranks and shows (20 pages of ten).
+RESULT_LIMIT = 200
 # A snippet is looked for in the first 30,000 characters of the text.
 SNIPPET_SCAN = 30_000
 FTS_TABLE = "blog_searchentry_fts"
@@ -205,41 +213,64 @@ class _SQLite:
         )
 
 
-def results(query: str, user):
-    """The entries (post or page joined) a search finds for this reader, best first.
-
-    `title_rank`: 0 when the title holds every word, 1 some, 2 none.
-    """
-    stems = terms(query)
-    if not stems:
-        return SearchEntry.objects.none()
-    backend = _PostgreSQL if connection.vendor == "postgresql" else _SQLite
+def _found(stems, user, backend):
+    """The entries this reader may find that hold every word (not yet ranked), with
+    their `title_rank`: posts, pages."""
     # What Post.objects.listed_for(user) lists, as a join (the index finds the entries
     # first, then each one's post is looked up; a subquery would read every post).
     listed = published_q("post__") if user and user.is_staff else public_q("post__")
-    entries = (
-        SearchEntry.objects.filter(listed | Q(page__status=Page.Status.PUBLISHED))
-        .filter(backend.matches(stems))
-        .annotate(title_rank=backend.title_rank(stems))
+    entries = SearchEntry.objects.filter(backend.matches(stems)).annotate(
+        title_rank=backend.title_rank(stems)
     )
+    posts = entries.filter(listed)
     if not (user and user.is_staff):
         # A password-protected post is found by its title, never by its text (issue #10).
-        entries = entries.filter(~Q(post__visibility=Post.Visibility.PASSWORD) | Q(title_rank=0))
+        posts = posts.filter(~Q(post__visibility=Post.Visibility.PASSWORD) | Q(title_rank=0))
+    posts = posts.order_by("-post__published_at", "-post__id")
+    pages = entries.filter(page__status=Page.Status.PUBLISHED).order_by("-page__created_at", "-pk")
     return (
-        entries.select_related("post__author", "page")
-        .defer("title_terms", "body_terms", "post__body", "post__body_html", "post__excerpt")
-        .defer("page__body", "page__body_html")
-        .annotate(date=Coalesce("post__published_at", "page__created_at"))
-        .order_by("title_rank", "-date", "-pk")
+        posts.values_list("post__published_at", "pk", "title_rank"),
+        pages.values_list("page__created_at", "pk", "title_rank"),
     )
 
 
-def prepare_hits(entries, query: str) -> list:
+def search(query: str, user) -> tuple[list[int], bool]:
+    """(ids, more): the ids of the entries a search finds for this reader, best first,
+    at most the newest RESULT_LIMIT; `more` when it found more than those.
+
+    Best first: titles holding every word, then some, then none; newest first in each.
+    Load a page of them with entries().
+    """
+    stems = terms(query)
+    if not stems:
+        return [], False
+    backend = _PostgreSQL if connection.vendor == "postgresql" else _SQLite
+    posts, pages = _found(stems, user, backend)
+    # The newest RESULT_LIMIT + 1 of each (an index read that stops there), merged.
+    newest = sorted([*posts[: RESULT_LIMIT + 1], *pages[: RESULT_LIMIT + 1]], reverse=True)
+    kept = newest[:RESULT_LIMIT]
+    kept.sort(key=lambda found: found[2])  # stable: newest first within each rank
+    return [pk for _date, pk, _rank in kept], len(newest) > RESULT_LIMIT
+
+
+def entries(ids) -> list:
+    """The entries with these ids, in this order, each with its post (and author) or page."""
+    rows = (
+        SearchEntry.objects.filter(pk__in=list(ids))
+        .select_related("post__author", "page")
+        .defer("title_terms", "body_terms", "post__body", "post__body_html", "post__excerpt")
+        .defer("page__body", "page__body_html")
+        .in_bulk()
+    )
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def prepare_hits(found, query: str) -> list:
     """The entries of one result page, each with `item` (its post or page), `is_post`
     and `snippet`: the text around the words found, marked (none for a protected post)."""
     stems = set(terms(query))
     hits = []
-    for entry in entries:
+    for entry in found:
         entry.is_post = entry.post is not None
         entry.item = entry.post if entry.is_post else entry.page
         hidden = entry.is_post and entry.post.is_password_protected

@@ -83,10 +83,12 @@ def post_list(request, page=None):
 
 def search_results(request, page=None):
     """Full-text search over posts and pages (blog/search.py). Template: blog/search.html,
-    with `hits`: search entries with `item` (the post or page) and a marked `snippet`."""
+    with `hits`: search entries with `item` (the post or page) and a marked `snippet`,
+    `result_count` and `more_results` (more found than the newest `result_count` shown)."""
     term = search.normalise_query(request.GET.get("s", ""))
-    page_obj = _paginate(request, search.results(term, request.user) if term else [], page)
-    page_obj.object_list = search.prepare_hits(page_obj.object_list, term)
+    found, more = search.search(term, request.user) if term else ([], False)
+    page_obj = _paginate(request, found, page)
+    page_obj.object_list = search.prepare_hits(search.entries(page_obj.object_list), term)
     query = "?" + request.GET.urlencode() if term else ""
     return render(
         request,
@@ -96,6 +98,8 @@ def search_results(request, page=None):
             "page_obj": page_obj,
             "hits": page_obj.object_list,
             "result_count": page_obj.paginator.count,
+            # More found than a search shows (search.RESULT_LIMIT, the newest).
+            "more_results": more,
             "pagination": page_links("post_list", {}, page_obj, query),
         },
     )

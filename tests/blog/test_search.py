@@ -234,3 +234,63 @@ def test_staff_user_fixture_is_not_needed_for_readers(client):
     PostFactory(title="offen", body="Training.")
     client.force_login(UserFactory(username="leser"))
     assert found(client, "training") == ["offen"]
+
+
+def test_a_search_shows_the_newest_it_found_up_to_its_limit(client, monkeypatch):
+    """More hits than RESULT_LIMIT: the newest that many, title matches first among them,
+    said as "more than"; an older post found by its title is not among them (issue #14)."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 3)
+    PostFactory(title="Training alt", body="Nichts.", published_at=days_ago(30))
+    for n in range(1, 5):
+        PostFactory(title=f"text {n}", body="Ein Training.", published_at=days_ago(n))
+    PageFactory(title="Seite", body="Training.")  # created now: the newest hit
+    PostFactory(title="Training geheim", body="Training.", visibility=Post.Visibility.PRIVATE)
+    response = client.get("/", {"s": "trainings"})
+    assert post_titles(response) == ["Seite", "text 1", "text 2"]
+    (count,) = select(response, "p", "result-count")
+    assert count.clean_text == (
+        "Mehr als 3 Ergebnisse gefunden: die neuesten 3 stehen hier, Treffer im Titel "
+        "zuerst. Ein weiteres Wort grenzt die Suche ein."
+    )
+    monkeypatch.setattr(search, "RESULT_LIMIT", 6)
+    response = client.get("/", {"s": "trainings"})
+    assert post_titles(response) == [
+        "Training alt",
+        "Seite",
+        "text 1",
+        "text 2",
+        "text 3",
+        "text 4",
+    ]
+    (count,) = select(response, "p", "result-count")
+    assert count.clean_text == "6 Ergebnisse gefunden."
+
+
+def test_the_limit_counts_only_what_the_reader_may_find(client, monkeypatch):
+    """Protected posts found by their text and private posts do not fill the limit."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 2)
+    PostFactory(title="alt", body="Kunden.", published_at=days_ago(9))
+    PostFactory(title="älter", body="Kunden.", published_at=days_ago(10))
+    for n in range(3):
+        PostFactory(
+            title=f"geschützt {n}",
+            body="Kunden.",
+            visibility=Post.Visibility.PASSWORD,
+            password="sesam",
+            published_at=days_ago(n),
+        )
+        PostFactory(title=f"privat {n}", body="Kunden.", visibility=Post.Visibility.PRIVATE)
+    response = client.get("/", {"s": "kunde"})
+    assert post_titles(response) == ["alt", "älter"]
+    (count,) = select(response, "p", "result-count")
+    assert count.clean_text == "2 Ergebnisse gefunden."
+
+
+def test_result_pages_end_at_the_limit(client, monkeypatch):
+    """Pages of results go as far as the limit: the next page is no page."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 12)
+    for n in range(15):
+        PostFactory(title=f"text {n}", body="Regen.", published_at=days_ago(n + 1))
+    second = client.get("/page/2/", {"s": "regen"})
+    assert post_titles(second) == ["text 10", "text 11"]
+    assert client.get("/page/3/", {"s": "regen"}).status_code == 404
