@@ -424,10 +424,21 @@ class Exporter:
         return "publish" if status == Page.Status.PUBLISHED else "draft"
 
     def _pages(self) -> None:
-        for page in Page.objects.select_related("parent").order_by("path"):
+        comments = Comment.objects.order_by("created_at", "id")
+        pages = Page.objects.select_related("parent").prefetch_related(
+            Prefetch("comments", queryset=comments)
+        )
+        for page in pages.order_by("path"):
             wp_id = self._id(self.post_ids, Kind.PAGE, page)
             parent = self._id(self.post_ids, Kind.PAGE, page.parent) if page.parent else 0
             row = self.mapping[Kind.PAGE].get(page.pk)
+            extra = (
+                self._trash_meta(self._page_status(page.status_before_trash), page.trashed_at)
+                if page.is_trashed
+                else ""
+            )
+            # Comments on pages (issue #13), inside the page's item as WordPress writes them.
+            extra += "".join(self._comment(c) for c in page.comments.all())
             self._item(
                 title=page.title,
                 link=self.url(page.get_absolute_url()),
@@ -438,15 +449,13 @@ class Exporter:
                 wp_id=wp_id,
                 date=page.created_at,
                 modified=page.updated_at,
-                comment_status="closed",
+                comment_status="open" if page.comments_open else "closed",
                 slug=wp_slug(page.slug),
                 status="trash" if page.is_trashed else self._page_status(page.status),
                 parent=parent,
                 menu_order=page.menu_order,
                 post_type="page",
-                extra=self._trash_meta(self._page_status(page.status_before_trash), page.trashed_at)
-                if page.is_trashed
-                else "",
+                extra=extra,
             )
             self.counts["pages"] += 1
 

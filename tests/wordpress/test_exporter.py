@@ -59,11 +59,16 @@ def snapshot() -> dict:
             )
             for p in Post.objects.all()
         ),  # fmt: skip
-        "pages": sorted(Page.objects.values_list("path", "title", "status", "menu_order")),
+        "pages": sorted(
+            Page.objects.values_list(
+                "path", "title", "status", "menu_order", "comments_open", "comment_count"
+            )
+        ),
         "comments": whole_seconds(
             Comment.objects.values_list(
                 "pk",
                 "post__slug",
+                "page__path",
                 "parent_id",
                 "depth",
                 "status",
@@ -150,7 +155,8 @@ def test_round_trip_gives_the_same_blog(imported, tmp_path, settings):
     shutil.copytree(settings.MEDIA_ROOT, media_copy)
     wipe()
     report = Importer(path, media_dir=media_copy).run()
-    assert report.created["comments"] == 9
+    assert report.created["comments"] == 12
+    assert report.created["comments on pages"] == 1
     assert snapshot() == before
 
 
