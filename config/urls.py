@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("webmentions.urls")),
     # WebFinger, NodeInfo, actors and inboxes (issue #15); 404 while the switch is off.
     path("", include("fediverse.urls")),
+    # Our comments as ActivityPub objects, and the inbox's handlers for replies (#15).
+    path("", include("fediverse.reply_urls")),
     # Uploads, in every mode the README documents: runserver and gunicorn without nginx,
     # DEBUG on or off (a FileResponse with Last-Modified). nginx, when in front, serves
     # /media/ from disk itself (deploy/nginx.conf). Tested in tests/live/test_media.py.

@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -33,6 +32,7 @@ from comments import notifications, services
 from comments.models import BODY_MAX, NAME_MAX, URL_MAX, Comment, DiscussionSettings, Reaction
 from core.contentversion import bump_content_version
 
+from . import activities
 from .registry import Refused, handles
 from .remote_html import html_to_markup
 
@@ -95,20 +95,9 @@ def _local_path(url: str) -> tuple[str, str] | None:
 
 
 def post_for(url: str) -> Post | None:
-    """The post whose permalink (its ActivityPub id) is `url`, if readers may see it."""
-    local = _local_path(url)
-    if local is None:
-        return None
-    try:
-        match = resolve(local[0])
-    except Resolver404:
-        return None
-    if match.view_name != "blog:post_detail":
-        return None
-    for post in Post.objects.published().filter(slug=match.kwargs["slug"]):
-        if post.get_absolute_url() == local[0]:
-            return post
-    return None
+    """The post whose ActivityPub id (/ap/posts/N) or permalink is `url`, if every
+    reader may read it (fediverse/activities.py)."""
+    return activities.post_for_id(url) if isinstance(url, str) and url else None
 
 
 def _local_comment(url: str) -> Comment | None:

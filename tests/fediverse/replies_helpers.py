@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from fediverse import activities
 from fediverse.models import RemoteActor
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,8 +35,8 @@ def reply(parent: str, *, note_id: str = NOTE, content: str | None = None, actor
 
 
 def post_id(post) -> str:
-    """The post's ActivityPub id: its permalink on the blog's address."""
-    return SITE + post.get_absolute_url()
+    """The post's ActivityPub id (what Mastodon puts in inReplyTo)."""
+    return activities.post_id(post)
 
 
 def make_actor(name="alice", host="mastodon.example", **fields) -> RemoteActor:

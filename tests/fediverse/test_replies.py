@@ -146,24 +146,31 @@ def test_what_is_no_reply_to_us_is_not_stored(blog_post, alice):
     assert not Comment.objects.exists()
 
 
+def test_a_reply_to_the_permalink_lands_there_too(blog_post, alice):
+    assert post_id(blog_post) == f"{SITE}/ap/posts/{blog_post.pk}"
+    replies.create_note(reply(SITE + blog_post.get_absolute_url()), alice)
+    assert Comment.objects.get().post == blog_post
+
+
 @pytest.mark.parametrize(
     "change",
     [
+        {"status": Post.Status.DRAFT},
         {"visibility": Post.Visibility.PRIVATE},
         {"visibility": Post.Visibility.PASSWORD, "password": "geheim"},
-        {"comments_open": False},
     ],
 )
-def test_replies_to_posts_that_never_left_the_blog_are_refused(site, author, alice, change):
+def test_replies_to_posts_that_never_left_the_blog_are_not_stored(site, author, alice, change):
     hidden = PostFactory(author=author, **change)
-    with pytest.raises(Refused):
-        replies.create_note(reply(SITE + hidden.get_absolute_url()), alice)
+    for address in (post_id(hidden), SITE + hidden.get_absolute_url()):
+        replies.create_note(reply(address), alice)
     assert not Comment.objects.exists()
 
 
-def test_a_reply_to_a_draft_is_not_stored(site, author, alice):
-    draft = PostFactory(author=author, status=Post.Status.DRAFT)
-    replies.create_note(reply(SITE + draft.get_absolute_url()), alice)
+def test_replies_to_a_post_closed_for_comments_are_refused(site, author, alice):
+    closed = PostFactory(author=author, comments_open=False)
+    with pytest.raises(Refused):
+        replies.create_note(reply(post_id(closed)), alice)
     assert not Comment.objects.exists()
 
 
