@@ -247,6 +247,8 @@ def cavage_text(request, names: list[str]) -> bytes:
             value = f"{request.method.lower()} {_target(request)}"
         elif name in ("(created)", "(expires)"):
             raise SignatureError(f"{name} is not supported")
+        elif name == "host":
+            value = request.headers.get("Host") or request.get_host()
         else:
             value = request.headers.get(name)
             if value is None:
