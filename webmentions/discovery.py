@@ -15,7 +15,7 @@ from . import fetch
 
 # One link-value of a Link header: <URI> and its parameters, up to the next comma
 # outside quotes.
-_LINK_VALUE = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,"]+(?:=(?:"[^"]*"|[^;,]*))?)*)')
+_LINK_VALUE = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,"=\s]+\s*(?:=\s*(?:"[^"]*"|[^;,"\s]*))?)*)')
 _PARAM = re.compile(r';\s*([^=;,\s]+)\s*(?:=\s*(?:"([^"]*)"|([^;,]*)))?')
 
 
