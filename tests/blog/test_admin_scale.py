@@ -19,6 +19,7 @@ from blog.models import Post
 from comments import admin_scale
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory
+from tests.html import select
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,53 @@ def test_the_comment_search_is_bounded_but_finds_addresses_everywhere(
     assertNotContains(admin_client.get(reverse(COMMENTS), {"q": "Gerda"}), "Gerda Alt<")
     assertContains(admin_client.get(reverse(COMMENTS), {"q": "Leser 3"}), "Leser 3<")
     assertContains(admin_client.get(reverse(COMMENTS)), "5.000")
+
+
+def _in_year(year: int, month: int = 6) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, 15, 12))
+
+
+def _truncations(queries):
+    """Queries truncating every post's date (Django's datetimes() for the hierarchy)."""
+    return [q for q in queries if "DATE_TRUNC" in q.upper() or "DJANGO_DATETIME_TRUNC" in q.upper()]
+
+
+def test_date_hierarchy_years_come_from_the_index(admin_client, author):
+    """The years with posts, each linked, read without truncating every post's date; a
+    post in the trash adds no year (the list hides it)."""
+    for year in (2019, 2021, 2021, 2024):
+        PostFactory(author=author, published_at=_in_year(year))
+    PostFactory(author=author, published_at=_in_year(2017), status=Post.Status.TRASH)
+    response, queries = _queries(admin_client, reverse(POSTS))
+    links = [
+        a.attrs["href"]
+        for a in select(response, "a")
+        if "published_at__year=" in a.attrs.get("href", "")
+    ]
+    assert links == [f"?published_at__year={y}" for y in (2019, 2021, 2024)]
+    assert not _truncations(queries)
+    # A year chosen: its months, as Django lists them.
+    response = admin_client.get(reverse(POSTS), {"published_at__year": 2021})
+    assertContains(response, "?published_at__month=6&amp;published_at__year=2021")
+
+
+def test_date_hierarchy_of_one_year_starts_at_its_months(admin_client, author):
+    """Every post in one year: the hierarchy opens at that year's months, as Django's."""
+    PostFactory(author=author, published_at=_in_year(2022, 3))
+    PostFactory(author=author, published_at=_in_year(2022, 9))
+    response, queries = _queries(admin_client, reverse(POSTS))
+    assertContains(response, "?published_at__month=3&amp;published_at__year=2022")
+    assertContains(response, "?published_at__month=9&amp;published_at__year=2022")
+    assertNotContains(response, '?published_at__year=2022"')
+    assert not [q for q in queries if "MIN(" in q.upper() or "MAX(" in q.upper()]
+
+
+def test_row_checkbox_is_djangos_markup(author):
+    """The list's checkbox, written directly, is what Django's widget renders."""
+    from django.contrib import admin
+
+    from blog.admin import PostAdmin
+
+    post = PostFactory(author=author, title='Kaffee & <Kuchen> "süß"')
+    model_admin = PostAdmin(Post, admin.site)
+    assert model_admin.action_checkbox(post) == admin.ModelAdmin.action_checkbox(model_admin, post)
