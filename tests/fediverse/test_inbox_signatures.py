@@ -13,7 +13,6 @@ from comments.models import DiscussionSettings
 from fediverse.models import Follower, RemoteActor
 from tests.factories import PostFactory, UserFactory
 
-from .ap_server import mastodon  # noqa: F401  (fixture)
 from .ap_signing import post_signed
 
 INBOX = "/ap/inbox"
@@ -30,7 +29,7 @@ def oliver(db):
 
 
 @pytest.fixture
-def alice(mastodon):  # noqa: F811
+def alice(mastodon):
     return mastodon.add_actor("alice")
 
 
@@ -53,7 +52,7 @@ def follow(account, target="http://testserver/ap/users/oliver") -> dict:
         ("rfc9421", {"alg": "rsa-pss-sha512"}),
     ],
 )
-def test_signed_follow_is_taken(client, oliver, alice, mastodon, scheme, options):  # noqa: F811
+def test_signed_follow_is_taken(client, oliver, alice, mastodon, scheme, options):
     response = post_signed(client, INBOX, follow(alice), alice, scheme=scheme, **options)
     assert response.status_code == 202, response.content
     follower = Follower.objects.get()
@@ -88,7 +87,7 @@ def test_altered_body_is_refused(client, oliver, alice, scheme):
 
 
 @pytest.mark.parametrize("scheme", ["cavage", "rfc9421"])
-def test_forged_signature_is_refused(client, oliver, alice, mastodon, scheme):  # noqa: F811
+def test_forged_signature_is_refused(client, oliver, alice, mastodon, scheme):
     mallory = mastodon.add_actor("mallory")
     # Signed with mallory's key, claiming alice's key id.
     forged = type(alice)(
@@ -114,13 +113,13 @@ def test_digest_must_be_signed(client, oliver, alice):
 
 
 @pytest.mark.parametrize("scheme", ["cavage", "rfc9421"])
-def test_activity_of_another_actor_is_refused(client, oliver, alice, mastodon, scheme):  # noqa: F811
+def test_activity_of_another_actor_is_refused(client, oliver, alice, mastodon, scheme):
     bob = mastodon.add_actor("bob")
     # alice signs a Follow that claims to be bob's.
     assert refused(post_signed(client, INBOX, follow(bob), alice, scheme=scheme))
 
 
-def test_rotated_key_is_fetched_again(client, oliver, alice, mastodon):  # noqa: F811
+def test_rotated_key_is_fetched_again(client, oliver, alice, mastodon):
     assert post_signed(client, INBOX, follow(alice), alice).status_code == 202
     # alice's server rotates her key: the kept one no longer verifies; fetched once more.
     rotated = mastodon.add_actor("alice")
@@ -136,7 +135,7 @@ def test_body_over_the_limit_is_refused(client, oliver, alice):
 
 
 @pytest.mark.parametrize("entry", ["127.0.0.1", "@alice@{host}", "{url}"])
-def test_blocked_instance_or_account_is_refused(client, oliver, alice, mastodon, entry):  # noqa: F811
+def test_blocked_instance_or_account_is_refused(client, oliver, alice, mastodon, entry):
     settings = DiscussionSettings.load()
     settings.blocked_fediverse = "# nicht erwünscht\n" + entry.format(
         host=mastodon.host, url=alice.url
