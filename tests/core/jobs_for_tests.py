@@ -34,3 +34,9 @@ def permanent(path: str) -> None:
 @jobs.job(retries=0)
 def touch(path: str, text: str) -> None:
     Path(path).write_text(text)
+
+
+@jobs.job(retries=2, backoff=1)
+def flaky_soon(path: str, failures: int) -> int:
+    """`flaky` with a pause of one second, for a worker that really waits."""
+    return flaky.call(path, failures)
