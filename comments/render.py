@@ -9,8 +9,11 @@ The markup is WordPress's: `li.comment.depth-N` inside `ol.comment-list`, replie
 is edited.
 """
 
+import re
 from html import escape
+from urllib.parse import urlsplit
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, time_format
 from django.utils.safestring import SafeString, mark_safe
@@ -73,6 +76,16 @@ NEUTRAL_AVATAR = (
 )
 
 
+_PROFILE = re.compile(r"^/(?:@|users/|u/|profile/)([\w.-]{1,64})/?$")
+
+
+def remote_handle(profile: str) -> str:
+    """@name@server for a fediverse profile address (/@name, /users/name), else ""."""
+    parts = urlsplit(profile or "")
+    found = _PROFILE.match(parts.path)
+    return f"@{found[1]}@{parts.hostname}" if found and parts.hostname else ""
+
+
 def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeString:
     """The `<ol class="comment-list">` of a thread built by comments.tree.build_thread."""
     if not nodes:
@@ -89,6 +102,7 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
     dates = DateFormatter()
     # An old anchor is printed unless a comment of this thread has that ID now.
     ids = {node.comment.id for node in nodes}
+    vias: dict[tuple[str, str], str] = {}
     out = ['<ol class="comment-list">']
     append = out.append
     # What closes after a comment: nothing while its replies follow, else its item and
@@ -119,6 +133,13 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
                 f'data-replyto="{reply_title % plain_name}" '
                 f'aria-label="{reply_label % plain_name}">{reply_text}</a></div>'
             )
+        via = ""
+        if c.via:  # a reply from the fediverse: its @handle and where it came from
+            key = (c.via, remote_handle(c.author_url))
+            via = vias.get(key)
+            if via is None:
+                context = {"software": key[0], "handle": key[1]}
+                via = vias[key] = " " + render_to_string("comments/_via.html", context).strip()
         iso, shown = dates(c.created_at)
         avatar = NEUTRAL_AVATAR if pending else f"{avatar_prefix}{c.avatar}.png"
         old = c.legacy_id
@@ -129,7 +150,8 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
             f'<article id="div-comment-{pk}" class="comment-body">'
             f'<footer class="comment-meta"><div class="comment-author vcard">'
             f'<img class="avatar" src="{avatar}" width="48" height="48" '
-            f'alt="" loading="lazy"> <b class="fn">{name}</b>{badge if c.is_author_reply else ""}'
+            f'alt="" loading="lazy"> <b class="fn">{name}</b>{via}'
+            f"{badge if c.is_author_reply else ''}"
             f'</div><div class="comment-metadata"><a href="#comment-{pk}">'
             f'<time datetime="{iso}">{shown}</time></a></div>{awaiting if pending else ""}'
             f'</footer><div class="comment-content">{c.body_html}</div>{reply}</article>'

@@ -15,10 +15,19 @@ with it, as WordPress does: a thread never shows an answer to something invisibl
 from collections import namedtuple
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from .models import Comment
 
+# Where a reply came from, for its "via Mastodon" marker (issue #15): the software a
+# fediverse reply named (fediverse/replies.py keeps it as the comment's user agent), else
+# "Fediverse"; empty for comments written here.
+VIA = Case(
+    When(origin=Comment.Origin.FEDIVERSE, user_agent="", then=Value("Fediverse")),
+    When(origin=Comment.Origin.FEDIVERSE, then=F("user_agent")),
+    default=Value(""),
+    output_field=CharField(),
+)
 THREAD_FIELDS = (
     "id",
     "parent_id",
@@ -30,6 +39,7 @@ THREAD_FIELDS = (
     "is_author_reply",
     "avatar",
     "legacy_id",
+    "via",
 )
 
 
@@ -117,7 +127,7 @@ def build_thread(post, *, max_depth: int, include_pending=()) -> Thread:
     """The visible thread of `post`, plus the given held comments; see the module docstring."""
     comments = [
         ThreadComment._make(row)
-        for row in _shown(post, include_pending).values_list(*THREAD_FIELDS)
+        for row in _shown(post, include_pending).annotate(via=VIA).values_list(*THREAD_FIELDS)
     ]
     rows = {comment.id: comment for comment in comments}
     children = _children((comment.id, comment.parent_id) for comment in comments)
@@ -149,7 +159,8 @@ def build_page(post, *, max_depth: int, paging, page, include_pending=()):
     ids = [comment_id for comment_id, _ in order]
     rows = {}
     for start in range(0, len(ids), BATCH):
-        for row in shown.filter(pk__in=ids[start : start + BATCH]).values_list(*THREAD_FIELDS):
+        batch = shown.filter(pk__in=ids[start : start + BATCH]).annotate(via=VIA)
+        for row in batch.values_list(*THREAD_FIELDS):
             rows[row[0]] = ThreadComment._make(row)
     if len(rows) < len(ids):
         # Something changed between the two queries: the whole thread in one query.
