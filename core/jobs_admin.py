@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -19,8 +19,30 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from .jobs import ATTEMPT, attempt_of
 
 RETRYING = "core.jobs.Retrying"
-# The model's names as django-tasks-db spells them, here for the German catalogue.
-MODEL_NAMES = (_("Task Result"), _("Task Results"))
+# What django-tasks(-db) show in the admin in English only (the model's and its fields'
+# names, the states), here so that the German catalogue carries them.
+PACKAGE_MESSAGES = (
+    _("Task Result"),
+    _("Task Results"),
+    _("status"),
+    _("enqueued at"),
+    _("started at"),
+    _("finished at"),
+    _("args kwargs"),
+    _("priority"),
+    _("task path"),
+    _("worker id"),
+    _("queue name"),
+    _("backend name"),
+    _("run after"),
+    _("return value"),
+    _("exception class path"),
+    _("traceback"),
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
+)
 
 
 class OutcomeFilter(admin.SimpleListFilter):
