@@ -305,7 +305,18 @@ def post_password(request, pk):
 def page_detail(request, path):
     """A static page at /slug/ or /parent/child/. Template: blog/page_detail.html."""
     page = get_object_or_404(Page.objects.reachable_by(request.user), path=path)
-    return render(request, "blog/page_detail.html", {"page": page})
+    return render_page(request, page)
+
+
+def render_page(request, page, *, extra_context=None, status=200):
+    """Render a page; a view showing it again (a comment form's errors, a comment page)
+    adds context. The page and the last change of its comments date it (issue #13)."""
+    context = {"page": page, **(extra_context or {})}
+    response = render(request, "blog/page_detail.html", context, status=status)
+    if status == 200:
+        last = max(filter(None, (page.updated_at, page.comments_changed_at)))
+        response["Last-Modified"] = http_date(last.timestamp())
+    return response
 
 
 def robots_txt(request):

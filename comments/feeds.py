@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from blog.feeds import SafeRssFeed
-from blog.models import Post, indexable_q
+from blog.models import Page, Post, indexable_q
 from blog.site import get_site_data
 
 from .models import Comment
@@ -27,12 +27,15 @@ MAX_BATCHES = 10
 
 
 def post_feed_url(post) -> str:
-    """The address of a post's comment feed."""
+    """The address of a post's (or page's, issue #13) comment feed."""
+    if isinstance(post, Page):
+        return reverse("comments:page_feed", kwargs={"path": post.path})
     return reverse("comments:post_feed", kwargs=post.url_kwargs())
 
 
 def latest_public_comments(size: int) -> list:
-    """The newest `size` approved comments on public posts, newest first.
+    """The newest `size` approved comments on public posts and published pages, newest
+    first.
 
     In two steps, so that the cost stays the same on a blog of any size and on both
     backends (issue #14): the newest approved comments come from the index on
@@ -50,28 +53,38 @@ def latest_public_comments(size: int) -> list:
         if after is not None:
             created_at, pk = after
             batch = batch.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-        rows = list(batch.values_list("id", "post_id", "created_at")[:BATCH])
+        rows = list(batch.values_list("id", "post_id", "page_id", "created_at")[:BATCH])
         if not rows:
             break
         public = set(
             Post.objects.filter(
-                indexable_q(), pk__in={post_id for _, post_id, _ in rows}
+                indexable_q(), pk__in={post_id for _, post_id, _, _ in rows if post_id}
             ).values_list("pk", flat=True)
         )
-        found.extend(pk for pk, post_id, _ in rows if post_id in public)
-        after = (rows[-1][2], rows[-1][0])
+        page_ids = {page_id for _, _, page_id, _ in rows if page_id}
+        public_pages = (
+            set(Page.objects.published().filter(pk__in=page_ids).values_list("pk", flat=True))
+            if page_ids
+            else set()
+        )
+        found.extend(
+            pk
+            for pk, post_id, page_id, _ in rows
+            if post_id in public or page_id and page_id in public_pages
+        )
+        after = (rows[-1][3], rows[-1][0])
         if len(rows) < BATCH:
             break
     else:
         if len(found) < size:
             return list(
                 Comment.objects.visible()
-                .on_public_posts()
-                .select_related("post", "parent")
+                .on_public_targets()
+                .select_related("post", "page", "parent")
                 .order_by("-created_at", "-id")[:size]
             )
     ids = found[:size]
-    comments = Comment.objects.select_related("post").order_by().in_bulk(ids)
+    comments = Comment.objects.select_related("post", "page").order_by().in_bulk(ids)
     # The names of the comments replied to, by key too (a join to the parents let the
     # planner hash every comment).
     parent_ids = {c.parent_id for c in comments.values() if c.parent_id}
@@ -99,7 +112,7 @@ class LatestCommentsFeed(Feed):
 
     def item_title(self, item):
         return _("Comment on %(title)s by %(name)s") % {
-            "title": item.post.title,
+            "title": item.target.title,
             "name": item.author_name,
         }
 
@@ -142,3 +155,21 @@ class PostCommentsFeed(LatestCommentsFeed):
 
     def item_title(self, item):
         return _("By: %s") % item.author_name
+
+
+class PageCommentsFeed(PostCommentsFeed):
+    """A published page's comments at /<page-path>/feed/, as WordPress (issue #13)."""
+
+    def get_object(self, request, path):
+        page = Page.objects.published().filter(path=path).first()
+        if page is None:
+            raise Http404
+        return page
+
+    def items(self, obj=None):
+        return (
+            Comment.objects.visible()
+            .for_target(obj)
+            .select_related("page", "parent")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )

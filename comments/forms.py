@@ -219,7 +219,7 @@ class CommentForm(forms.ModelForm):
         parent_id = self.cleaned_data.get("parent")
         if not parent_id:
             return None
-        parent = Comment.objects.conversation().filter(pk=parent_id, post=self.post).first()
+        parent = Comment.objects.for_target(self.post).conversation().filter(pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError(_NO_PARENT, code="parent_invalid")
         if not parent.is_approved:

@@ -24,6 +24,7 @@ from django.db.models import Q, Subquery
 from core.contentversion import versioned
 
 from .models import Comment, DiscussionSettings
+from .targets import is_page, target_key
 
 NEWEST = "newest"
 DESC = "desc"
@@ -97,20 +98,22 @@ def split(nodes, paging: Paging, page: int | None) -> tuple[list, int, int]:
     return [node for group in groups for node in group], number, pages
 
 
-def _top_level(post_id: int, pending=()):
-    """The top-level comments a thread shows (the given held ones included)."""
+def _top_level(on: dict, pending=()):
+    """The top-level comments a thread shows (the given held ones included); `on`
+    names its post or page ({"post_id": 12} or {"page_id": 3})."""
     condition = Q(status=Comment.Status.APPROVED)
     if pending:
         condition |= Q(status=Comment.Status.PENDING, pk__in=list(pending))
-    return Comment.objects.conversation().filter(condition, post_id=post_id, parent__isnull=True)
+    return Comment.objects.conversation().filter(condition, parent__isnull=True, **on)
 
 
 def top_level_count(post, pending=()) -> int:
     """How many top-level comments `post`'s thread shows (cached under the content version)."""
     key = None
     if django_settings.BLOG_FRAGMENT_CACHE and not pending:
-        key = f"comments:top-level:{post.pk}"
-    return versioned(key, _top_level(post.pk, pending).count, 3600)
+        key = f"comments:top-level:{target_key(post)}"
+    on = {"page_id" if is_page(post) else "post_id": post.pk}
+    return versioned(key, _top_level(on, pending).count, 3600)
 
 
 _ROOT_SQL = """
@@ -141,7 +144,10 @@ def page_of(comment, paging: Paging, pending=()) -> int:
     root = _root_id(comment)
     created = Subquery(Comment.objects.filter(pk=root).values("created_at")[:1])
     before = (
-        _top_level(comment.post_id, pending)
+        _top_level(
+            {"page_id": comment.page_id} if comment.page_id else {"post_id": comment.post_id},
+            pending,
+        )
         .filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=root))
         .count()
     )
@@ -159,7 +165,7 @@ def comment_link(comment, *, pending=()) -> str:
 
     `pending`: the held comments the reader sees (after posting one).
     """
-    post = comment.post
+    post = comment.target
     anchor = f"#comment-{comment.pk}"
     paging = current()
     if not paging.per_page or comment.comment_type != Comment.Type.COMMENT:

@@ -30,6 +30,7 @@ from .paging import Paging, navigation, page_path, split
 from .pings import render_pings
 from .render import render_thread
 from .services import comments_open, is_privileged
+from .targets import is_page, target_key
 from .tree import build_page, build_thread
 
 PENDING_COOKIE = "comment_pending"
@@ -115,7 +116,7 @@ def comment_section(
         "comment_fields": _visible_fields(form),
         "form_cache_key": _form_cache_key(request, post, form, error, reply_to, page_url),
         # A marker the middleware replaces with the bytes (see comments/middleware.py).
-        "thread_html": thread_placeholder(request, post.pk, shown.html),
+        "thread_html": thread_placeholder(request, target_key(post), shown.html),
         "comment_pages": navigation(post, shown.page, shown.pages, paging),
         "pings_html": render_pings(post),
         "comment_finder": _finder_prefix(post) if paging.per_page else "",
@@ -131,8 +132,17 @@ def comment_section(
         "needs_captcha": form is not None and form.is_anonymous,
         "captcha_audio": speech.available(),
         "is_author_replying": is_privileged(request.user, post),
-        "comment_action": reverse("comments:comment_create", kwargs={"post_id": post.pk}),
+        "comment_action": _action(post),
+        # The post or page (issue #13): the head's feed link names it.
+        "comment_target": post,
     }
+
+
+def _action(target) -> str:
+    """Where the form goes: the comment endpoint of the post or of the page."""
+    if is_page(target):
+        return reverse("comments:page_comment_create", kwargs={"page_id": target.pk})
+    return reverse("comments:comment_create", kwargs={"post_id": target.pk})
 
 
 class ShownThread(NamedTuple):
@@ -159,7 +169,7 @@ def _thread_html(post, depth: int, is_open: bool, pending, paging: Paging, page)
         return html.encode(), number, pages
 
     key = (
-        f"comments:thread-html:{post.pk}:{depth}:{is_open}:{get_language()}"
+        f"comments:thread-html:{target_key(post)}:{depth}:{is_open}:{get_language()}"
         f":{paging.key}:{page or 'default'}"
         if django_settings.BLOG_FRAGMENT_CACHE and not pending
         else None
@@ -181,9 +191,11 @@ def _page_nodes(post, depth: int, pending, paging: Paging, page) -> tuple[list, 
 
 def _finder_prefix(post) -> str:
     """Where static/js/comment-page.js asks for a comment not on this page (+ "N/")."""
-    return reverse("comments:comment_finder", kwargs={"post_id": post.pk, "number": 0})[
-        : -len("0/")
-    ]
+    if is_page(post):
+        url = reverse("comments:page_comment_finder", kwargs={"page_id": post.pk, "number": 0})
+    else:
+        url = reverse("comments:comment_finder", kwargs={"post_id": post.pk, "number": 0})
+    return url[: -len("0/")]
 
 
 def _visible_fields(form) -> list:
@@ -206,7 +218,7 @@ def _form_cache_key(request, post, form, error, reply_to, page_url: str) -> str:
     if any(form.initial.get(name) for name in ("author_name", "author_email", "author_url")):
         return ""
     reply = reply_to.pk if reply_to else 0
-    return f"{post.pk}:{page_url}:{reply}:{get_language()}:{content_version()}"
+    return f"{target_key(post)}:{page_url}:{reply}:{get_language()}:{content_version()}"
 
 
 def _reply_target(request, nodes):

@@ -25,6 +25,7 @@ from core.contentversion import bump_content_version
 
 from . import notifications, spam
 from .models import Comment, DiscussionSettings, Subscription
+from .targets import target_fields
 
 
 class CommentRejected(Exception):
@@ -35,11 +36,6 @@ class CommentRejected(Exception):
         self.message = message
         self.status = status
         self.code = code
-
-
-def target_fields(target) -> dict:
-    """The keyword a new Comment takes for its post or page (issue #13)."""
-    return {"page": target} if isinstance(target, Page) else {"post": target}
 
 
 @dataclass

@@ -42,8 +42,8 @@ from django.views.decorators.http import (
 )
 
 from blog.errors import render_without_database
-from blog.models import Post
-from blog.views import password_unlocked, render_post
+from blog.models import Page, Post
+from blog.views import password_unlocked, render_page, render_post
 from core.http import client_ip
 
 from . import challenge, notifications, speech
@@ -62,6 +62,7 @@ from .section import (
     pending_ids,
 )
 from .services import CommentRejected, check_post_accepts_comments, submit_comment
+from .targets import is_page
 
 # The largest comment form a browser sends: the longest comment, every character
 # percent-encoded to 12 bytes, and the other fields. Anything bigger is refused before
@@ -109,7 +110,7 @@ def _error_page(request, message, status: int, post=None, body: str = "", *, hea
     )
 
 
-def _kept_text_page(request, post_id, fields: dict, *, message, status: int, heading=None):
+def _kept_text_page(request, on: dict, fields: dict, *, message, status: int, heading=None):
     """The error page with the comment form again, filled in with `fields` (issue #10).
 
     The commenter can copy the text or send it again (a new captcha is asked). Without
@@ -121,17 +122,21 @@ def _kept_text_page(request, post_id, fields: dict, *, message, status: int, hea
         return render(
             request,
             "comments/error.html",
-            {**context, **_form_again(request, post_id, fields)},
+            {**context, **_form_again(request, on, fields)},
             status=status,
         )
     except DATABASE_UNAVAILABLE:
         return render_without_database(request, "comments/error.html", context, status=status)
 
 
-def _form_again(request, post_id, fields: dict) -> dict:
-    """The post and its comment form filled in with `fields`, if it takes comments."""
-    post = Post.objects.reachable_by(request.user).filter(pk=post_id).first()
-    if post is None or not password_unlocked(request, post):
+def _form_again(request, on: dict, fields: dict) -> dict:
+    """The post (or page) and its comment form filled in with `fields`, if it takes
+    comments. `on`: the view's keyword, {"post_id": N} or {"page_id": N}."""
+    if "page_id" in on:
+        post = Page.objects.reachable_by(request.user).filter(pk=on["page_id"]).first()
+    else:
+        post = Post.objects.reachable_by(request.user).filter(pk=on["post_id"]).first()
+    if post is None or not is_page(post) and not password_unlocked(request, post):
         return {"post": post}
     try:
         check_post_accepts_comments(post, request.user)
@@ -146,15 +151,15 @@ def _keeps_the_text_when_the_database_fails(view):
     and Retry-After, instead of a 500 that loses the text (issue #10)."""
 
     @wraps(view)
-    def wrapper(request, post_id):
+    def wrapper(request, **on):
         try:
-            return view(request, post_id)
+            return view(request, **on)
         except DATABASE_UNAVAILABLE:
             logger.exception("A comment could not be stored")
         fields = {name: request.POST.get(name, "") for name in KEPT_FIELDS}
         response = _kept_text_page(
             request,
-            post_id,
+            on,
             fields,
             heading=_("Your comment could not be saved right now"),
             message=_(
@@ -176,6 +181,8 @@ def _rerender(request, post, form, message, status: int):
     parent = form.parent_comment if form is not None else None
     if parent is not None:
         context["comment_page"] = comment_page_number(parent, pending_ids(request))
+    if is_page(post):
+        return render_page(request, post, extra_context=context, status=status)
     return render_post(request, post, extra_context=context, status=status)
 
 
@@ -190,6 +197,18 @@ def comment_page(request, year, month, day, slug, page):
     post = get_object_or_404(
         Post.objects.reachable_by(request.user).select_related("author"), slug=slug
     )
+    return _comment_page(request, post, page)
+
+
+@require_safe
+def page_comment_page(request, path, page):
+    """Page `page` of a page's comments at /<page-path>/comment-page-N/ (issue #13), as
+    comment_page on a post."""
+    target = get_object_or_404(Page.objects.reachable_by(request.user), path=path)
+    return _comment_page(request, target, page)
+
+
+def _comment_page(request, post, page: int):
     query = request.META.get("QUERY_STRING", "")
     query = f"?{query}" if query else ""
     base = post.get_absolute_url()
@@ -205,6 +224,8 @@ def comment_page(request, year, month, day, slug, page):
         # the next page begins).
         return redirect(path + query, permanent=path != base or not paging.newest_default)
     context = {"comment_page": page, "canonical_path": path}
+    if is_page(post):
+        return render_page(request, post, extra_context=context)
     return render_post(request, post, extra_context=context)
 
 
@@ -220,6 +241,17 @@ def comment_finder(request, post_id, number):
     post = get_object_or_404(Post.objects.reachable_by(request.user), pk=post_id)
     if not password_unlocked(request, post):
         return redirect(post.get_absolute_url())
+    return _find_comment(request, post, number)
+
+
+@require_safe
+def page_comment_finder(request, page_id, number):
+    """Where comment `number` of a page is now (issue #13), as comment_finder."""
+    page = get_object_or_404(Page.objects.reachable_by(request.user), pk=page_id)
+    return _find_comment(request, page, number)
+
+
+def _find_comment(request, post, number: int):
     pending = pending_ids(request)
     shown = Comment.objects.for_post(post).filter(
         Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, pk__in=pending)
@@ -227,7 +259,10 @@ def comment_finder(request, post_id, number):
     comment = shown.filter(pk=number).first() or shown.filter(legacy_id=number).first()
     if comment is None:
         return redirect(post.get_absolute_url() + "#comments")
-    comment.post = post
+    if is_page(post):
+        comment.page = post
+    else:
+        comment.post = post
     return redirect(comment_link(comment, pending=pending))
 
 
@@ -244,17 +279,9 @@ def comment_create(request, post_id):
     too big to read: 413; sent in another charset than UTF-8: 400 with the text shown
     again; the database cannot store it now: 503 with the text (issue #10).
     """
-    if _too_big(request):
-        return _error_page(request, _("Your comment is too long."), 413)
-    if not request.user.is_authenticated and _foreign_origin(request):
-        return _error_page(request, _("This form may only be sent from this site."), 403)
-    fields = undecodable_fields(request)
-    if fields is not None:
-        return _kept_text_page(request, post_id, fields, message=_(NOT_UTF8), status=400)
-    if request.user.is_authenticated:
-        failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-        if failure is not None:
-            return failure
+    refused = _refused_before_reading(request, {"post_id": post_id})
+    if refused is not None:
+        return refused
     body = request.POST.get("body", "")
     post = (
         Post.objects.reachable_by(request.user).select_related("author").filter(pk=post_id).first()
@@ -263,6 +290,42 @@ def comment_create(request, post_id):
         return _error_page(request, _("This post does not exist."), 400, body=body)
     if not password_unlocked(request, post):
         return _error_page(request, _("This post is password protected."), 403, post, body)
+    return _take_comment(request, post)
+
+
+@csrf_exempt  # as comment_create
+@require_POST
+@_keeps_the_text_when_the_database_fails
+def page_comment_create(request, page_id):
+    """Take a comment from the form on a page (issue #13), as comment_create on a post."""
+    refused = _refused_before_reading(request, {"page_id": page_id})
+    if refused is not None:
+        return refused
+    page = Page.objects.reachable_by(request.user).filter(pk=page_id).first()
+    if page is None:
+        body = request.POST.get("body", "")
+        return _error_page(request, _("This page does not exist."), 400, body=body)
+    return _take_comment(request, page)
+
+
+def _refused_before_reading(request, on: dict):
+    """The answer to a form refused before its post or page is read, or None."""
+    if _too_big(request):
+        return _error_page(request, _("Your comment is too long."), 413)
+    if not request.user.is_authenticated and _foreign_origin(request):
+        return _error_page(request, _("This form may only be sent from this site."), 403)
+    fields = undecodable_fields(request)
+    if fields is not None:
+        return _kept_text_page(request, on, fields, message=_(NOT_UTF8), status=400)
+    if request.user.is_authenticated:
+        failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if failure is not None:
+            return failure
+    return None
+
+
+def _take_comment(request, post):
+    """Check, decide and store a comment on `post` (a post or a page), and answer."""
     try:
         # WordPress's order: the post's state before the fields (issue #3).
         check_post_accepts_comments(post, request.user)

@@ -17,13 +17,14 @@ from django import template
 
 from ..feeds import post_feed_url
 from ..section import comment_section as build_section
+from ..targets import target_key
 
 register = template.Library()
 
 
 def _section(context, post) -> dict:
     """The section of `post` for this rendering of the page, built on the first ask."""
-    key = ("comments.section", post.pk)
+    key = ("comments.section", target_key(post))
     memo = context.render_context
     if key not in memo:
         memo[key] = build_section(
