@@ -12,7 +12,6 @@ rel="nofollow ugc noopener"; bare URLs become links, as WordPress makes them.
 
 import re
 import threading
-from functools import partial
 
 import markdown
 from bleach.linkifier import URL_RE, Linker
@@ -20,8 +19,8 @@ from markdown.inlinepatterns import HtmlInlineProcessor
 
 from blog.markup import (
     budgeted,
-    clean_html,
     convert_within,
+    make_cleaner,
     nesting_limiter,
     plain_paragraphs,
 )
@@ -111,16 +110,43 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
-# No skip_tags: bleach 6 escapes the text of skipped elements a second time.
-_linker = Linker(callbacks=[_set_rel], parse_email=False, url_re=_URL_RE)
-_clean = partial(
-    clean_html,
-    tags=COMMENT_TAGS,
-    attributes=COMMENT_ATTRIBUTES,
-    protocols=PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+_local = threading.local()
+# Where the linker has nothing to do: no link (whose rel it sets) and nothing that could
+# start an address.
+_MAY_LINK = re.compile(r"<a[\s>]|" + _URL_RE.pattern, _URL_RE.flags)
+
+
+def _clean(rendered: str) -> str:
+    """bleach with the comment allow-list, by one Cleaner per thread, built once:
+    building one cost a sixth of a comment's rendering (issue #13). Neither bleach's
+    Cleaner nor its Linker is thread-safe: one shared Linker rendered some comments of
+    concurrent requests empty or failed (tests/comments/test_markup_speed.py)."""
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = make_cleaner(
+            tags=COMMENT_TAGS,
+            attributes=COMMENT_ATTRIBUTES,
+            protocols=PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+    return cleaner.clean(rendered)
+
+
+def _linker() -> Linker:
+    """The thread's Linker. No skip_tags: bleach 6 escapes the text of skipped elements
+    a second time."""
+    linker = getattr(_local, "linker", None)
+    if linker is None:
+        linker = _local.linker = Linker(callbacks=[_set_rel], parse_email=False, url_re=_URL_RE)
+    return linker
+
+
+def _linkify(html: str) -> str:
+    """Links for bare URLs, rel for every link. Parsing and writing the HTML again is
+    a fifth of a comment's rendering: skipped when there is nothing to link (most
+    comments), which leaves the same HTML (tests/comments/test_markup_speed.py)."""
+    return _linker().linkify(html) if _MAY_LINK.search(html) else html
 
 
 def render_comment(text: str) -> str:
@@ -132,11 +158,8 @@ def render_comment(text: str) -> str:
     rendered = convert_within(md, text)
     if rendered is None or rendered.count("<") + rendered.count("&") > MAX_MARKUP_TOKENS:
         return plain_paragraphs(text)
-    html = _linker.linkify(_clean(rendered))
+    html = _linkify(_clean(rendered))
     return _EMPTY_AROUND_QUOTES.sub(lambda m: m.group(1) or "", html).strip()
-
-
-_local = threading.local()
 
 
 def _markdown() -> markdown.Markdown:
