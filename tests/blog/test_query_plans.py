@@ -93,11 +93,19 @@ def blog(transactional_db, settings):
         "category page 25": ("/category/arbeit/page/25/", "blog_post_categories_category_id"),
         "tag": ("/tag/lauf/", "post_list_order"),
         "year": (f"/{year}/", "published_at"),
+        # A month: a range on the index of the publish date, never the whole year's posts.
+        "month": (
+            f"/{year}/{timezone.localtime(newest.published_at).month:02d}/",
+            "Index Cond: ((published_at",
+        ),
         "post": (newest.get_absolute_url(), "blog_post_slug"),
         # The newest approved comments: by status and date, or by date alone (#14).
         "comments feed": ("/comments/feed/", ("comments_co_status_", "comment_newest")),
         "feed": ("/feed/", "published_at"),
         "search": ("/?s=kunden", "blog_searchentry_fts"),
+        # A word in every post: the newest found, read through the list's index, the
+        # read stopping at search.RESULT_LIMIT (not every hit read and ranked).
+        "search, a word in every post": ("/?s=training", "post_list_order"),
         "sitemap section": ("/sitemap-posts.xml", "post_list_order"),
         "sitemap index": ("/sitemap.xml", "post_updated"),
     }
