@@ -304,7 +304,23 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
             if obj.ip_address
             else ""
         )
-        return format_html("{}{}{}", name, email, ip)
+        return format_html("{}{}{}{}", name, email, ip, self._origin(obj))
+
+    @staticmethod
+    def _origin(obj):
+        """Where a reply from the open web came from, its profile linked (issue #15)."""
+        if not obj.origin:
+            return ""
+        fediverse = obj.origin == Comment.Origin.FEDIVERSE
+        source = (obj.user_agent or "Fediverse") if fediverse else obj.get_origin_display()
+        label = _("via %(software)s") % {"software": source}
+        if obj.author_url.startswith(("https://", "http://")):
+            return format_html(
+                '<a href="{}" class="comment-origin" rel="noopener noreferrer">{}</a>',
+                obj.author_url,
+                label,
+            )
+        return format_html('<span class="comment-origin">{}</span>', label)
 
     @admin.display(description=_("post"), ordering="post__title")
     def post_link(self, obj):
