@@ -116,7 +116,8 @@ FEDIVERSE_DELIVERY_TIMEOUT = 10
 
 # BLOG_TASKS picks where they wait: "database" (the default; `manage.py db_worker` works them
 # off, `make run` starts one), "rq" (RQ on Redis at BLOG_TASKS_REDIS_URL, else REDIS_URL:
-# `manage.py rqworker --with-scheduler` on any number of machines), or "immediate" (in-line,
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default` on any
+# number of machines), or "immediate" (in-line,
 # the test suite's default). The database backend's app is always installed: its table is
 # where the admin shows failed jobs.
 BLOG_TASKS = os.environ.get("BLOG_TASKS", "database").strip().lower() or "database"
