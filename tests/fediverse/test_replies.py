@@ -295,3 +295,15 @@ def test_hostile_html_is_sanitised(blog_post, alice):
         '<a href="https://ok.example/?q=%22%3E%3Cscript%3E" rel="nofollow ugc noopener">gut</a>'
         in html
     )
+
+
+def test_the_post_author_hears_of_a_held_reply_without_an_address_to_answer(
+    blog_post, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        replies.create_note(reply(post_id(blog_post)), alice)
+    (message,) = mailoutbox
+    assert message.to == [blog_post.author.email]
+    assert "Alice Beispiel" in message.body
+    assert "https://mastodon.example/@alice" in message.body
+    assert "mailto:" not in message.body
