@@ -219,3 +219,13 @@ def test_only_superusers_see_the_jobs(gave_up):
     index = client.get(reverse("admin:index")).content.decode()
     assert "dbtaskresult" not in index
     assert "dbtaskresult" in superuser_client().get(reverse("admin:index")).content.decode()
+
+
+def test_the_jobs_admin_speaks_german(gave_up):
+    client = superuser_client()
+    page = client.get(
+        reverse(CHANGELIST) + "?outcome=failed", headers={"accept-language": "de"}
+    ).content.decode()
+    assert "Hintergrundjobs" in page
+    assert "Fehlgeschlagen (aufgegeben)" in page
+    assert "Ausgewählte fehlgeschlagene Jobs erneut versuchen" in page
