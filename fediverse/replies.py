@@ -22,6 +22,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -124,7 +125,8 @@ def thread_target(url: str) -> tuple[Post, Comment | None] | None:
     if parent is None:
         parent = _local_comment(url)
     if parent is not None:
-        return parent.post, parent
+        # A comment on a page (no post): pages never leave the blog.
+        return (parent.post, parent) if parent.post_id else None
     post = post_for(url)
     return (post, None) if post is not None else None
 
@@ -231,7 +233,10 @@ def create_note(activity: dict, actor) -> None:
         origin=FEDIVERSE,
         remote_id=note_id,
     )
-    comment.full_clean(exclude=["parent", "post", "user", "author_email"])
+    try:
+        comment.full_clean(exclude=["parent", "post", "page", "user", "author_email"])
+    except ValidationError as invalid:
+        raise Refused(f"invalid reply: {'; '.join(invalid.messages)[:200]}") from invalid
     try:
         with transaction.atomic():
             comment.save()

@@ -9,7 +9,7 @@ from comments import services
 from comments.models import Comment, DiscussionSettings, Reaction
 from fediverse import replies
 from fediverse.registry import Refused, dispatch
-from tests.factories import PostFactory
+from tests.factories import PageFactory, PostFactory
 
 from .replies_helpers import (  # noqa: F401  (fixtures: alice, site)
     ALICE,
@@ -307,3 +307,21 @@ def test_the_post_author_hears_of_a_held_reply_without_an_address_to_answer(
     assert "Alice Beispiel" in message.body
     assert "https://mastodon.example/@alice" in message.body
     assert "mailto:" not in message.body
+
+
+def test_a_reply_to_a_comment_on_a_page_is_not_stored(site, author, alice):
+    page = PageFactory(comments_open=True)
+    local = Comment.objects.create(
+        page=page, author_name="Anna", body="Hallo", status=Comment.Status.APPROVED
+    )
+    replies.create_note(reply(f"{SITE}/ap/comments/{local.pk}"), alice)
+    assert Comment.objects.count() == 1
+
+
+def test_an_account_whose_profile_address_is_no_url_is_refused(blog_post):
+    odd = make_actor("odd", url="https://mastodon.example/@o dd")
+    note = reply(post_id(blog_post), note_id="https://mastodon.example/users/odd/statuses/1")
+    note["object"]["attributedTo"] = odd.ap_id
+    with pytest.raises(Refused):
+        replies.create_note(note, odd)
+    assert not Comment.objects.exists()
