@@ -9,10 +9,11 @@ kept with their `comment_type` (listed apart, comments/pings.py); a reply to one
 joins the thread at the top.
 
 Every comment gets its primary key before it is written (its WordPress ID, or a free
-one above all the file's IDs), and comments are written with one `bulk_create` per
-thread level, parents first: an import of tens of thousands of comments would
-otherwise spend most of its time in per-row saves and their signals. The fields
-`Comment.save()` derives come from the same `Comment.derive_fields()`.
+one above all the file's IDs), and comments are written in batches across posts by
+wordpress/bulk.py, which counts each post's comments once at the end: an import of
+tens of thousands of comments would otherwise spend most of its time in per-row saves
+and their signals. The fields `Comment.save()` derives come from the same
+`Comment.derive_fields()`.
 """
 
 import ipaddress
@@ -25,11 +26,11 @@ from django.db.models import Max
 
 from blog.models import Page, Post
 from comments.models import EMAIL_MAX, NAME_MAX, URL_MAX, Comment
-from comments.services import recount, target_fields
+from comments.services import target_fields
 
+from .bulk import CommentWriter
 from .comment_text import comment_markdown
 from .content import plain_title
-from .models import ImportedObject
 
 STATUSES = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING, "spam": Comment.Status.SPAM}
 _email = EmailValidator()
@@ -119,6 +120,7 @@ class CommentImporter:
         self.users_by_wp_id = users_by_wp_id
         self.authors = authors
         self.used_explicit_pk = False
+        self.writer = CommentWriter()
 
     def run(self, item, post) -> None:
         """Import the post's (or page's, issue #13) comments that are not imported yet."""
@@ -142,12 +144,11 @@ class CommentImporter:
             )
         taken = set(Comment.objects.filter(pk__in=list(kept)).values_list("pk", flat=True))
         # Replies in this file to comments of an earlier import.
-        earlier = Comment.objects.in_bulk(
+        earlier = self.writer.in_bulk(
             [self.mapped[p] for p in set(parents.values()) if self.mapped.get(p)]
         )
         author_wp_id = getattr(self.authors.get(item.creator), "wp_id", None)
         built: dict[int, Comment] = {}
-        levels: dict[int, list[Comment]] = {}
         for c in order:
             parent_wp = parents[c.wp_id]
             parent = built.get(parent_wp) or earlier.get(self.mapped.get(parent_wp))
@@ -155,13 +156,7 @@ class CommentImporter:
                 parent = None  # a reply to a ping: the thread holds comments only
             comment = self._comment(c, post, parent, taken, author_wp_id).derive_fields()
             built[c.wp_id] = comment
-            levels.setdefault(comment.depth, []).append(comment)
-        for depth in sorted(levels):
-            Comment.objects.bulk_create(levels[depth])
-        ImportedObject.objects.bulk_create(
-            ImportedObject(kind=ImportedObject.Kind.COMMENT, wp_id=wp_id, comment=comment)
-            for wp_id, comment in built.items()
-        )
+        self.writer.add(built, post)
         for wp_id, comment in built.items():
             self.mapped[wp_id] = comment.pk
         self.used_explicit_pk = True
@@ -170,7 +165,6 @@ class CommentImporter:
             self.report.created["comments on pages"] += len(built)
         if taken:
             self.report.converted["comments with a new ID (their old one was taken)"] += len(taken)
-        recount(post)
 
     def _comment(self, c, post, parent, taken, author_wp_id) -> Comment:
         user = self.users_by_wp_id.get(c.user_id) if c.user_id else None
@@ -200,6 +194,10 @@ class CommentImporter:
             self.next_pk = max(highest, self.max_wp_id) + 1
         self.next_pk += 1
         return self.next_pk - 1
+
+    def finish(self) -> None:
+        """Write the comments still waiting, count each post's (wordpress/bulk.py)."""
+        self.writer.finish()
 
     def reset_sequence(self) -> None:
         """Comments got explicit IDs: move PostgreSQL's sequence past them."""

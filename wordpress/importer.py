@@ -29,7 +29,7 @@ from blog.models import Category, Page, Post, SiteSettings, Tag
 from blog.slugs import german_slugify
 from core.contentversion import bump_content_version
 
-from . import attachments, content
+from . import attachments, bulk, content
 from .comment_import import CommentImporter
 from .dates import OldBlogClock
 from .models import ImportedObject
@@ -123,6 +123,7 @@ class Importer:
                 self._import_terms()
                 self._import_attachments()
                 self._import_items()
+                self.comments.finish()
                 self.comments.reset_sequence()
                 # Comments are written without signals: refresh cached pages once.
                 transaction.on_commit(bump_content_version)
@@ -544,8 +545,7 @@ class Importer:
                 categories.append(self._category(unquote(slug), name, {}))
             elif domain in ("post_tag", "tag") and slug:
                 tags.append(self._tag(unquote(slug), name))
-        post.categories.set(categories)
-        post.tags.set(tags)
+        bulk.set_terms(post, categories, tags)
         self._keep_modified(post, item, floor=post.published_at)
         self._remember(
             Kind.POST,
