@@ -1,9 +1,11 @@
 """Sending Webmentions when a public post is published or its text changes (issue #15)."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from blog.models import Post
+from comments.models import Reaction
+from core.contentversion import bump_content_version
 
 from . import conf
 
@@ -33,3 +35,10 @@ def send_if_changed(sender, instance, raw=False, **kwargs):
     from .tasks import schedule_sending
 
     schedule_sending(instance)
+
+
+@receiver(post_save, sender=Reaction, dispatch_uid="webmentions-reaction-saved")
+@receiver(post_delete, sender=Reaction, dispatch_uid="webmentions-reaction-deleted")
+def reactions_changed(sender, instance, **kwargs):
+    """Pages show the counts (templates/webmentions/_reactions.html): cached ones renew."""
+    bump_content_version()
