@@ -409,3 +409,40 @@ def test_pages_in_their_hierarchy(imported):
         if post["status"] == "publish":
             assert uri_to_iri(page.get_absolute_url()) == urlsplit(post["permalink"]).path
     assert Page.objects.filter(parent__isnull=False).count() == 2
+
+
+def test_more_nextpage_and_shortcodes_as_wordpress_shows_them(client, wordpress, imported):
+    """<!--more--> ends the text on the home page, [caption] becomes the image with its
+    caption, [gallery] the image, an unknown shortcode stays as text and is reported:
+    what WordPress shows, here too. <!--nextpage--> is converted: WordPress splits the
+    post at …/2/, here it is one page (and …/2/ leads to it), as the import reports."""
+    facts, report = imported
+    answers = wordpress["answers"]
+    posts = {p["title"]: p for p in facts["posts"] if p["type"] == "post"}
+    late = posts["Spät am Abend"]["permalink"]
+    summer = posts["Sommerzeit kurz vor Mitternacht"]["permalink"]
+    home = next(e["url"] for e in facts["urls"] if urlsplit(e["url"])[2:4] == ("/", ""))
+    # Address: {text: (shown by WordPress, shown here)}.
+    expectations = {
+        home: {"Zweiter Absatz.": (True, True), "Nach dem Weiterlesen.": (False, False)},
+        late: {"Nach dem Weiterlesen.": (True, True), "Auf der Bahn": (True, True)},
+        summer: {"Seite eins.": (True, True), "Seite zwei.": (False, True)},
+        summer + "2/": {"Seite eins.": (False, True), "Seite zwei.": (True, True)},
+    }
+    for url, shown in expectations.items():
+        theirs = answers[url]["body"].decode()
+        ours = follow(client, urlsplit(url).path).content.decode()
+        for text, expected in shown.items():
+            assert (text in theirs, text in ours) == expected, (url, text)
+    for url in (summer, summer + "2/"):
+        ours = follow(client, urlsplit(url).path).content.decode()
+        assert "[unbekannt x=" in ours and "laufbahn" in ours, url  # the gallery's image
+    assert client.get(urlsplit(summer + "2/").path).status_code == 301
+    assert report.shortcodes["unbekannt"] == 1
+    assert any("<!--nextpage-->" in note for note in report_notes(report))
+    late_html = follow(client, urlsplit(late).path).content.decode()
+    assert [e.clean_text for e in select(late_html, "figcaption")] == ["Auf der Bahn"]
+
+
+def report_notes(report) -> list[str]:
+    return [*report.warnings, *report.converted, *getattr(report, "notes", [])]
