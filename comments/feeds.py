@@ -158,7 +158,19 @@ class PostCommentsFeed(LatestCommentsFeed):
 
 
 class PageCommentsFeed(PostCommentsFeed):
-    """A published page's comments at /<page-path>/feed/, as WordPress (issue #13)."""
+    """A published page's comments at /<page-path>/feed/, as WordPress (issue #13).
+
+    A child page whose slug is "feed" has that address too: it is shown, not the feed
+    (it was made by a person; WordPress would hide it).
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        child = f"{kwargs.get('path')}/feed"
+        if Page.objects.reachable_by(request.user).filter(path=child).exists():
+            from blog.views import page_detail
+
+            return page_detail(request, child)
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, path):
         page = Page.objects.published().filter(path=path).first()
