@@ -696,6 +696,7 @@ class DiscussionSettingsAdmin(SingletonAdmin):
         ),
         (_("Email me whenever"), {"fields": ["notify_author"]}),
         (_("Privacy"), {"fields": ["ip_retention_days"]}),
+        (_("Fediverse"), {"fields": ["blocked_fediverse"]}),
     ]
 
 

@@ -182,6 +182,8 @@ def delete(object_id: str, author) -> dict:
 
 def authors():
     """Users that can be actors: active, with at least one published post."""
-    return get_user_model().objects.filter(
-        is_active=True, posts__status=Post.Status.PUBLISHED
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, posts__status=Post.Status.PUBLISHED)
+        .distinct()
+    )
