@@ -38,6 +38,23 @@ from .models import Comment, DiscussionSettings, Subscription
 TRASH_DAYS = 30
 
 
+class TargetFilter(admin.SimpleListFilter):
+    """Comments on posts or on pages (issue #13)."""
+
+    title = _("comments on")
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        return [("posts", _("Posts")), ("pages", _("Pages"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "posts":
+            return queryset.filter(page__isnull=True)
+        if self.value() == "pages":
+            return queryset.filter(post__isnull=True)
+        return queryset
+
+
 class StatusFilter(admin.SimpleListFilter):
     """Status with counts, as WordPress shows them: "Ausstehend (4)"."""
 
@@ -163,16 +180,17 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
     # The name links to the comment itself (author_column): a cell-wide link would
     # wrap the e-mail's link.
     list_display_links = None
-    list_filter = [StatusFilter, "comment_type", "created_at", PostFilter]
+    list_filter = [StatusFilter, "comment_type", TargetFilter, "created_at", PostFilter]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
-    list_select_related = ["post"]
+    list_select_related = ["post", "page"]
     # No date hierarchy: its years are a scan of every comment (issue #14); the date
     # filter's ranges read the index on created_at. Search and pages: admin_scale.py.
     ordering = ["-created_at", "-id"]
     list_per_page = 50
-    raw_id_fields = ["post", "parent", "user"]
+    raw_id_fields = ["post", "page", "parent", "user"]
     readonly_fields = [
         "post",
+        "page",
         "parent",
         "status",
         "created_at",
@@ -183,6 +201,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
     ]
     fields = [
         "post",
+        "page",
         "parent",
         "status",
         "author_name",
@@ -224,7 +243,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         """The comments this user may see: an author's are those on their own posts."""
-        queryset = super().get_queryset(request).select_related("post")
+        queryset = super().get_queryset(request).select_related("post", "page")
         return queryset.filter(roles.comment_post_q(request.user))
 
     def get_object(self, request, object_id, from_field=None):
@@ -242,6 +261,9 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
         return comment
 
     def _may_moderate(self, request, obj) -> bool:
+        if obj is not None and obj.page_id:
+            # Pages have no author here: their comments are the editors' (issue #13).
+            return roles.may_moderate_all_comments(request.user)
         return obj is None or roles.may_moderate_comments_of(request.user, obj.post)
 
     def has_view_permission(self, request, obj=None):
@@ -322,12 +344,17 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
             )
         return format_html('<span class="comment-origin">{}</span>', label)
 
-    @admin.display(description=_("post"), ordering="post__title")
+    @admin.display(description=_("In response to"), ordering="post__title")
     def post_link(self, obj):
+        """The post or page (issue #13) the comment is on, and its address on the site."""
+        if obj.page_id:
+            change = reverse("admin:blog_page_change", args=[obj.page_id])
+        else:
+            change = reverse("admin:blog_post_change", args=[obj.post_id])
         return format_html(
             '<a href="{}">{}</a> <a href="{}" class="viewsitelink" title="{}">↗</a>',
-            reverse("admin:blog_post_change", args=[obj.post_id]),
-            obj.post.title,
+            change,
+            obj.target.title,
             obj.get_absolute_url(),
             _("View on site"),
         )
@@ -355,7 +382,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status, done_message):
         count = 0
-        for comment in queryset.select_related("post"):
+        for comment in queryset.select_related("post", "page"):
             if comment.status != status:
                 services.set_status(comment, status)
                 count += 1
@@ -390,7 +417,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
         count = 0
         for comment in queryset.filter(
             status__in=[Comment.Status.SPAM, Comment.Status.TRASH]
-        ).select_related("post"):
+        ).select_related("post", "page"):
             services.restore_comment(comment)
             count += 1
         self.message_user(request, _("%(count)s comment(s) restored.") % {"count": count})
@@ -413,7 +440,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
         deletable = queryset.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])
         skipped = queryset.count() - deletable.count()
         if request.POST.get("confirm") == "yes":
-            count = services.delete_comments(list(deletable.select_related("post")))
+            count = services.delete_comments(list(deletable.select_related("post", "page")))
             self._report_deleted(request, count)
             return None
         if not deletable.exists():
@@ -429,7 +456,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "title": _("Delete comments permanently?"),
-                "comments": deletable.select_related("post"),
+                "comments": deletable.select_related("post", "page"),
                 "skipped": skipped,
                 "opts": self.model._meta,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -614,7 +641,7 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Editing keeps the thread position; the HTML is rebuilt by Comment.save()."""
         super().save_model(request, obj, form, change)
-        services.recount(obj.post)
+        services.recount(obj.target)
 
 
 class DiscussionSettingsForm(forms.ModelForm):
