@@ -5,7 +5,8 @@
   the comments into the list's query, so that its count and its date hierarchy read
   the posts alone (a COUNT over the join of 10,000 posts and 200,000 comments took
   seconds).
-- `show_full_result_count = False`: a filtered list does not count every post again.
+- `show_full_result_count = False`: a filtered list does not count every post again;
+  the list's own count stops at BoundedCountPaginator.COUNT_LIMIT ("more than 5,000").
 - The search goes through the full-text index of blog/search.py (titles and texts as
   German stems, drafts included), not a substring scan over every post's body: the
   same words find the same posts as the blog's search.
@@ -32,6 +33,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from . import search
+from .pagination import BoundedCountPaginator
 
 # Constant SQL; the words searched for are a parameter.
 SQLITE_FOUND = (
@@ -142,6 +144,7 @@ class PostListScaleMixin:
     """For PostAdmin: see the module docstring."""
 
     show_full_result_count = False
+    paginator = BoundedCountPaginator
 
     def get_queryset(self, request):
         return dates_by_index(super().get_queryset(request))

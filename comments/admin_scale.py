@@ -1,7 +1,8 @@
 """The comment list of the admin at the size of a big blog (issue #14).
 
-- Pages are read ids first (blog.pagination.IdsFirstPaginator): a deep page walks the
-  index on (created_at, id) instead of whole rows.
+- Pages are read ids first (blog.pagination.BoundedCountPaginator): a deep page walks
+  the index on (created_at, id) instead of whole rows, and the list's count stops at
+  5,000 ("more than 5,000 comments") instead of counting every comment for each page.
 - `show_full_result_count = False`: a filtered list does not count every comment again.
 - The search: a whole IP address or e-mail address finds every comment with it (by
   their indexes); any other term is looked for in the names, e-mail addresses and
@@ -14,7 +15,7 @@ import ipaddress
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from blog.pagination import IdsFirstPaginator
+from blog.pagination import BoundedCountPaginator
 
 SEARCH_WINDOW = 5000
 
@@ -30,7 +31,7 @@ class CommentListScaleMixin:
     """For CommentAdmin: see the module docstring."""
 
     show_full_result_count = False
-    paginator = IdsFirstPaginator
+    paginator = BoundedCountPaginator
     search_help_text = _(
         "Finds names, e-mail addresses and texts among the newest 5,000 comments (of the "
         "chosen post, if one is chosen); a whole e-mail or IP address finds every comment "

@@ -65,9 +65,10 @@ def test_admin_lists_read_comments_and_the_search_index_through_indexes(blog, mo
             for table in WATCHED:
                 if f"Seq Scan on {table}" in plan:
                     problems.append(f"{name}: {table} scanned whole\n{sql}\n{plan}")
-            if sql.startswith('SELECT COUNT(*) AS "__count" FROM "blog_post"') and (
-                "comments_comment" in sql
-            ):
+            counts_posts = sql.startswith('SELECT COUNT(*) AS "__count" FROM "blog_post"') or (
+                sql.startswith("SELECT COUNT(*) FROM (SELECT") and 'FROM "blog_post"' in sql
+            )
+            if counts_posts and "comments_comment" in sql:
                 problems.append(f"{name}: the count joins the comments\n{sql}")
         wanted = (index,) if isinstance(index, str) else index or ()
         if wanted and not any(i in plan for _sql, plan in plans for i in wanted):

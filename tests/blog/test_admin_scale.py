@@ -40,11 +40,15 @@ BADGE = f"""{COUNT_COMMENTS} WHERE "comments_comment"."status" = 'pending'"""
 
 
 def _counts(queries, table):
-    """The COUNT queries over the list's table (not the menu's badge)."""
+    """The COUNT queries over the list's table (not the menu's badge): whole, or bounded
+    (a count over a subquery with a LIMIT, blog/pagination.py BoundedCountPaginator)."""
     return [
         sql
         for sql in queries
-        if sql.upper().startswith(f'SELECT COUNT(*) AS "__COUNT" FROM "{table.upper()}"')  # noqa: S608
+        if (
+            sql.upper().startswith(f'SELECT COUNT(*) AS "__COUNT" FROM "{table.upper()}"')  # noqa: S608
+            or (sql.upper().startswith("SELECT COUNT(*) FROM (SELECT") and f'FROM "{table}"' in sql)
+        )
         and sql != BADGE
     ]
 
@@ -210,3 +214,55 @@ def test_row_checkbox_is_djangos_markup(author):
     post = PostFactory(author=author, title='Kaffee & <Kuchen> "süß"')
     model_admin = PostAdmin(Post, admin.site)
     assert model_admin.action_checkbox(post) == admin.ModelAdmin.action_checkbox(model_admin, post)
+
+
+@pytest.fixture
+def bounded(monkeypatch):
+    """Counts stop at 3 rows; the comment and post lists show 2 a page."""
+    from django.contrib import admin
+
+    from blog.pagination import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "COUNT_LIMIT", 3)
+    for model in (Comment, Post):
+        monkeypatch.setattr(admin.site._registry[model], "list_per_page", 2)
+
+
+def test_the_list_count_stops_at_its_limit(admin_client, post, bounded):
+    """Five comments, counted up to 3: "mehr als 3 Kommentare"; no COUNT of every comment;
+    pages past the limit are still there, one past the last is not."""
+    for n in range(5):
+        CommentFactory(
+            post=post,
+            author_name=f"Leser {n}",
+            created_at=timezone.now() - datetime.timedelta(minutes=n),
+        )
+    response, queries = _queries(admin_client, reverse(COMMENTS))
+    (paginator,) = select(response, "p", "paginator")
+    assert "mehr als 3 Kommentare" in paginator.clean_text
+    assertContains(response, "Alle Kommentare auswählen (mehr als 3)")
+    assert COUNT_COMMENTS not in queries  # never every comment
+    (count,) = [q for q in _counts(queries, "comments_comment") if "LIMIT" in q]
+    assert "LIMIT 4" in count
+    third = admin_client.get(reverse(COMMENTS), {"p": 3})
+    assertContains(third, "Leser 4")
+    assertNotContains(third, "Leser 3")
+    assert admin_client.get(reverse(COMMENTS), {"p": 4}).status_code == 302  # ?e=1
+
+
+def test_a_list_within_the_limit_counts_exactly(admin_client, post, bounded):
+    CommentFactory(post=post)
+    CommentFactory(post=post)
+    response = admin_client.get(reverse(COMMENTS))
+    (paginator,) = select(response, "p", "paginator")
+    assert "2 Kommentare" in paginator.clean_text
+    assert "mehr als" not in paginator.clean_text
+
+
+def test_a_post_search_says_more_than(admin_client, author, bounded):
+    for n in range(4):
+        PostFactory(author=author, title=f"Training {n}")
+    response = admin_client.get(reverse(POSTS), {"q": "trainings"})
+    assertContains(response, "mehr als 3 Ergebnisse")
+    (paginator,) = select(response, "p", "paginator")
+    assert "mehr als 3 Beiträge" in paginator.clean_text
