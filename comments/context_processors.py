@@ -3,19 +3,17 @@ from django.utils.functional import SimpleLazyObject
 from blog.site import get_site_data
 from core.contentversion import versioned
 
-from .models import Comment
+from .feeds import latest_public_comments
 
 RECENT_COMMENTS = 5
 
 
 def _recent_comments() -> list[dict]:
     def build():
+        # On public posts and published pages (issue #13), read as the comment feed is.
         return [
-            {"name": c.author_name, "post_title": c.post.title, "url": c.get_absolute_url()}
-            for c in Comment.objects.visible()
-            .on_public_posts()
-            .select_related("post")
-            .order_by("-created_at", "-id")[:RECENT_COMMENTS]
+            {"name": c.author_name, "post_title": c.target.title, "url": c.get_absolute_url()}
+            for c in latest_public_comments(RECENT_COMMENTS)
         ]
 
     # Comments on a scheduled post join the list when it is due.

@@ -62,21 +62,51 @@ def unsubscribe_token(subscription) -> str:
 
 
 def notify_post_author(comment) -> None:
-    """Tell the post's author about a new comment (with moderation links if it is held)."""
+    """Tell the post's author about a new comment (with moderation links if it is held).
+
+    A page has no author here (issue #13): its comments go to everyone who moderates
+    all comments (editors and administrators), as WordPress tells its admin address.
+    """
+    if comment.page_id:
+        for user_id in page_moderator_ids():
+            jobs.enqueue_on_commit(post_author_mail, comment.pk, user_id)
+        return
     jobs.enqueue_on_commit(post_author_mail, comment.pk)
 
 
+def page_moderator_ids() -> list[int]:
+    """Active users with an e-mail address who moderate every comment (blog/roles.py)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    perm = Permission.objects.filter(
+        codename="moderate_comments", content_type__app_label="comments"
+    ).first()
+    who = Q(is_superuser=True)
+    if perm is not None:
+        who |= Q(user_permissions=perm) | Q(groups__permissions=perm)
+    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("pk", flat=True)))
+
+
 @jobs.job(retries=MAIL_RETRIES, backoff=MAIL_BACKOFF)
-def post_author_mail(comment_id: int) -> None:
-    """The e-mail of `notify_post_author`, sent by the worker."""
+def post_author_mail(comment_id: int, user_id: int | None = None) -> None:
+    """The e-mail of `notify_post_author`, sent by the worker (to `user_id` for a
+    comment on a page)."""
+    from django.contrib.auth import get_user_model
+
     from .models import Comment, DiscussionSettings
 
-    comment = Comment.objects.select_related("post__author").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("post__author", "page").filter(pk=comment_id).first()
     if comment is None:
         return  # deleted before the worker came to it
-    post = comment.post
-    author = post.author
-    if not DiscussionSettings.load().notify_author or not author.email:
+    post = comment.target
+    if comment.page_id:
+        author = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    else:
+        author = post.author
+    if author is None or not DiscussionSettings.load().notify_author or not author.email:
         return
     if comment.user_id == author.pk:
         return
@@ -93,6 +123,7 @@ def post_author_mail(comment_id: int) -> None:
         {
             "comment": comment,
             "post": post,
+            "is_page": bool(comment.page_id),
             "held": held,
             "comment_url": absolute(comment.get_absolute_url()),
             "admin_url": admin_url,
@@ -124,14 +155,16 @@ def subscription_confirmation_mail(subscription_id: int) -> None:
     from .models import Subscription
 
     subscription = (
-        Subscription.objects.select_related("comment__post").filter(pk=subscription_id).first()
+        Subscription.objects.select_related("comment__post", "comment__page")
+        .filter(pk=subscription_id)
+        .first()
     )
     if subscription is None or subscription.confirmed_at:
         return  # withdrawn or confirmed already
     comment = subscription.comment
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Please confirm: notifications of replies on “%(title)s”") % {
-            "title": comment.post.title
+            "title": comment.target.title
         }
     confirm_url = absolute(
         reverse("comments:subscription_confirm", args=[confirm_token(subscription)])
@@ -139,7 +172,7 @@ def subscription_confirmation_mail(subscription_id: int) -> None:
     _send(
         subject,
         "comments/email/confirm_subscription.txt",
-        {"comment": comment, "post": comment.post, "confirm_url": confirm_url},
+        {"comment": comment, "post": comment.target, "confirm_url": confirm_url},
         subscription.email,
     )
 
@@ -167,18 +200,18 @@ def reply_mail(reply_id: int, subscription_id: int) -> None:
     """One reply notice of `notify_subscribers`, sent by the worker."""
     from .models import Comment, Subscription
 
-    reply = Comment.objects.select_related("post").filter(pk=reply_id).first()
+    reply = Comment.objects.select_related("post", "page").filter(pk=reply_id).first()
     subscription = Subscription.objects.filter(pk=subscription_id).first()
     if reply is None or subscription is None:
         return  # the reply was deleted or the subscriber has unsubscribed meanwhile
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New reply to your comment on “%(title)s”") % {"title": reply.post.title}
+        subject = _("New reply to your comment on “%(title)s”") % {"title": reply.target.title}
     _send(
         subject,
         "comments/email/reply.txt",
         {
             "reply": reply,
-            "post": reply.post,
+            "post": reply.target,
             "reply_url": absolute(reply.get_absolute_url()),
             "unsubscribe_url": absolute(
                 reverse("comments:unsubscribe", args=[unsubscribe_token(subscription)])

@@ -18,7 +18,7 @@ def _matching(email: str):
 def export_personal_data(email: str) -> dict:
     """All comments and subscriptions stored under an e-mail address, with personal data."""
     email = email.strip()
-    comments = _matching(email).select_related("post").order_by("created_at", "id")
+    comments = _matching(email).select_related("post", "page").order_by("created_at", "id")
     subscriptions = Subscription.objects.filter(email__iexact=email).order_by("created_at")
     return {
         "email": email,
@@ -26,8 +26,9 @@ def export_personal_data(email: str) -> dict:
         "comments": [
             {
                 "id": c.pk,
-                "post": c.post.title,
-                "post_url": c.post.get_absolute_url(),
+                # The post or page it is on (issue #13).
+                "post": c.target.title,
+                "post_url": c.target.get_absolute_url(),
                 "comment_url": c.get_absolute_url(),
                 "in_reply_to": c.parent_id,
                 "name": c.author_name,

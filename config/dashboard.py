@@ -91,7 +91,9 @@ def _latest_comments(comments) -> list:
     rows = []
     for status in (Comment.Status.PENDING, Comment.Status.APPROVED):
         rows += list(
-            comments.filter(status=status).select_related("post").order_by("-created_at")[:LATEST]
+            comments.filter(status=status)
+            .select_related("post", "page")
+            .order_by("-created_at")[:LATEST]
         )
     rows.sort(key=lambda c: c.created_at, reverse=True)
     return rows[:LATEST]
