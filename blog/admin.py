@@ -136,7 +136,14 @@ class PageAdmin(AuthorDeskMixin, TrashAdminMixin, MarkdownPreviewMixin, admin.Mo
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-preview.js"]
 
-    list_display = ["title", "path", "status", "show_in_navigation", "menu_order"]
+    list_display = [
+        "title",
+        "path",
+        "status",
+        "show_in_navigation",
+        "menu_order",
+        "comment_count",
+    ]
     list_editable = ["menu_order", "show_in_navigation"]
     list_filter = ["status", "show_in_navigation"]
     search_fields = ["title", "body"]
@@ -151,6 +158,8 @@ class PageAdmin(AuthorDeskMixin, TrashAdminMixin, MarkdownPreviewMixin, admin.Mo
         "status",
         "show_in_navigation",
         "menu_order",
+        # Comments on pages (issue #13): off for new pages, as in WordPress.
+        "comments_open",
     ]
 
 
