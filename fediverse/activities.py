@@ -8,6 +8,7 @@ password-protected one) have a document at all.
 import datetime
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -134,8 +135,10 @@ def article(post) -> dict:
         ],
         "sensitive": False,
     }
+    # Mastodon shows an Article as its name, its summary (HTML) and a link to its url.
     if post.summary:
-        doc["summary"] = post.summary
+        doc["summary"] = f"<p>{escape(post.summary)}</p>"
+    doc["contentMap"] = {settings.LANGUAGE_CODE.split("-")[0]: doc["content"]}
     if post.updated_at and post.updated_at > post.published_at:
         doc["updated"] = _iso(post.updated_at)
     if post.featured_image:

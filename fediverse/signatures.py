@@ -340,6 +340,18 @@ def read_signature(request) -> dict:
     }
 
 
+def claimed_key_id(request) -> str:
+    """The keyId the request names (not yet verified; "" if there is none to be read)."""
+    try:
+        if "Signature-Input" in request.headers:
+            inputs = parse_signature_input(request.headers["Signature-Input"])
+            return next(iter(inputs.values()), {}).get("params", {}).get("keyid", "")
+        header = request.headers.get("Signature") or request.headers.get("Authorization", "")
+        return parse_cavage(header.removeprefix("Signature ")).get("keyid", "")
+    except SignatureError:
+        return ""
+
+
 def activity_actor(body: bytes):
     """The id of the activity's `actor` (None for a request without a body)."""
     if not body:

@@ -23,7 +23,7 @@ from blog.models import Post
 
 from . import activities, blocklist, conf, keys, registry
 from .models import Follower
-from .signatures import SignatureError, verify_request
+from .signatures import SignatureError, claimed_key_id, verify_request
 
 logger = logging.getLogger("fediverse.inbox")
 
@@ -257,6 +257,10 @@ def inbox(request, username=None):
     """A signed activity from another server: verified, checked, handed to its handler."""
     if username is not None:
         _author(username)
+    # A blocked server's key is not even fetched.
+    if blocklist.is_blocked(claimed_key_id(request).split("#", 1)[0]):
+        logger.warning("Refused %s: key of a blocked server or account", request.path)
+        return _refuse(403, "Blocked")
     try:
         actor = verify_request(request)
     except SignatureError as exc:

@@ -120,6 +120,8 @@ def test_post_address_negotiates_the_article(client, post, enabled, settings, ac
     assert article["id"] == f"http://testserver/ap/posts/{post.pk}"
     assert article["attributedTo"] == "http://testserver/ap/users/oliver"
     assert "<em>Text</em>" in article["content"]
+    assert article["contentMap"] == {"de": article["content"]}
+    assert article["summary"] == f"<p>{post.summary}</p>"
     # And the HTML page is still what a browser gets, from the cache.
     again = client.get(url, headers={"Accept": "text/html"})
     assert again["Content-Type"].startswith("text/html") and again["X-Page-Cache"] == "hit"
@@ -163,3 +165,21 @@ def test_everything_is_404_while_switched_off(client, post):
     html = page.content.decode()
     assert "activity+json" not in html and "@oliver@testserver" not in html
     assert "Accept" not in vary(page)
+
+
+def test_admin_has_the_switch_and_the_blocklist(admin_client, post, enabled):
+    from fediverse.models import Follower, RemoteActor
+
+    page = admin_client.get("/admin/blog/sitesettings/1/change/").content.decode()
+    assert 'name="fediverse_enabled"' in page
+    page = admin_client.get("/admin/comments/discussionsettings/", follow=True)
+    page = page.content.decode()
+    assert 'name="blocked_fediverse"' in page
+    actor = RemoteActor.objects.create(
+        ap_id="https://m.example/users/a",
+        inbox="https://m.example/users/a/inbox",
+        domain="m.example",
+    )
+    Follower.objects.create(author=post.author, actor=actor)
+    listing = admin_client.get("/admin/fediverse/follower/").content.decode()
+    assert "@a@m.example" in listing

@@ -142,6 +142,8 @@ def test_blocked_instance_or_account_is_refused(client, oliver, alice, mastodon,
     )
     settings.save()
     assert refused(post_signed(client, INBOX, follow(alice), alice), status=403)
+    if "@" not in entry:  # a blocked server's key is not even fetched
+        assert not [r for r in mastodon.received if r.method == "GET"]
 
 
 def test_inbox_is_404_while_switched_off(client, oliver, alice):
