@@ -134,7 +134,15 @@ def render_thread(nodes, *, avatar_prefix: str, replies_open: bool) -> SafeStrin
                 f'aria-label="{reply_label % plain_name}">{reply_text}</a></div>'
             )
         via = ""
-        if c.via:  # a reply from the fediverse: its @handle and where it came from
+        if c.via.startswith(("http://", "https://")):  # a Webmention: its source's site
+            key = (c.via, "")
+            via = vias.get(key)
+            if via is None:
+                site = (urlsplit(c.via).hostname or "").removeprefix("www.")
+                context = {"source": c.via, "site": site}
+                via = " " + render_to_string("webmentions/_via.html", context).strip()
+                vias[key] = via
+        elif c.via:  # a reply from the fediverse: its @handle and where it came from
             key = (c.via, remote_handle(c.author_url))
             via = vias.get(key)
             if via is None:

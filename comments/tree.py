@@ -21,10 +21,12 @@ from .models import Comment
 
 # Where a reply came from, for its "via Mastodon" marker (issue #15): the software a
 # fediverse reply named (fediverse/replies.py keeps it as the comment's user agent), else
-# "Fediverse"; empty for comments written here.
+# "Fediverse"; a Webmention's source URL; empty for comments written here.
 VIA = Case(
     When(origin=Comment.Origin.FEDIVERSE, user_agent="", then=Value("Fediverse")),
     When(origin=Comment.Origin.FEDIVERSE, then=F("user_agent")),
+    # A Webmention: its source, for "via <site>" linked to it.
+    When(origin=Comment.Origin.WEBMENTION, then=F("remote_id")),
     default=Value(""),
     output_field=CharField(),
 )

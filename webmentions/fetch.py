@@ -15,7 +15,7 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from . import conf
 
@@ -101,6 +101,9 @@ def _one(method: str, url: str, body: bytes | None, headers: dict, timeout: floa
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # Characters a request line may not carry as they are ("<", spaces, non-ASCII)
+    # percent-encoded; what is encoded already stays.
+    path = quote(path, safe="/%?&=:@!$'()*+,;~-._")
     connection.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **headers})
     return connection, connection.getresponse()
 

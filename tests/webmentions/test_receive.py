@@ -256,3 +256,24 @@ def test_limits_on_size_and_redirects(remote, settings):
     remote.page("/loop", "", status=302, headers=[("Location", "/loop")])
     with pytest.raises(fetch.FetchError, match="too many redirects"):
         fetch.request("GET", remote.url("/loop"))
+
+
+@pytest.mark.django_db
+def test_an_approved_webmention_shows_in_the_thread_via_its_site(client, post, remote):
+    source = remote.url("/reply?x=1&y=<2>")
+    remote.pages["/reply?x=1&y=%3C2%3E"] = (
+        200,
+        [("Content-Type", "text/html")],
+        entry(target_of(post)),
+    )
+    assert send(client, source, target_of(post)).status_code == 202
+    comment = Comment.objects.get()
+    from comments.services import set_status
+
+    set_status(comment, Comment.Status.APPROVED)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Schöner Beitrag!" in page
+    assert (
+        '<small class="comment-via">via <a href="http://127.0.0.1:18810/reply?x=1&amp;y=&lt;2&gt;"'
+        ' rel="external nofollow ugc">127.0.0.1</a></small>'
+    ) in page
