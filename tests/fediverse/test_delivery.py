@@ -284,3 +284,26 @@ def test_gone_inbox_removes_its_followers(
         PostFactory(author=oliver, title="ins leere")
     assert len(mastodon.posts()) == 1  # no retry
     assert not Follower.objects.exists()
+
+
+def test_scheduled_post_waits_in_the_queue_for_its_date(
+    oliver, followers, mastodon, settings, django_capture_on_commit_callbacks
+):
+    """With a queue that can wait (the database backend, RQ), the sync is a job deferred to
+    the post's date; the delivery it queues then goes to the shared inbox."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    when = timezone.now() + datetime.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        post = PostFactory(author=oliver, title="morgen früh", published_at=when)
+    [waiting] = default_task_backend.results
+    assert waiting.task.func.__name__ == "sync_post_job"
+    assert waiting.task.run_after == when and waiting.args == [post.pk]
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now())
+    outgoing.sync_post_job.call(post.pk)
+    delivery = default_task_backend.results[-1]
+    assert delivery.task.func.__name__ == "deliver_to_inbox"
+    assert delivery.args[0] == f"{mastodon.base}/inbox"
+    assert json.loads(delivery.args[1])["type"] == "Create"
+    assert mastodon.posts() == []  # the worker would send it
