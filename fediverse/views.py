@@ -268,8 +268,11 @@ def inbox(request, username=None):
     if blocklist.is_blocked(actor.ap_id, actor.handle):
         logger.warning("Refused %s from %s: blocked", request.path, actor.ap_id)
         return _refuse(403, "Blocked")
-    activity = json.loads(request.body)
-    if not isinstance(activity.get("type"), str):
+    try:
+        activity = json.loads(request.body)
+    except ValueError:
+        activity = None
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _refuse(400, "Not an activity")
     try:
         registry.dispatch(activity, actor)

@@ -152,3 +152,13 @@ def test_inbox_is_404_while_switched_off(client, oliver, alice):
     settings.save()
     assert refused(post_signed(client, INBOX, follow(alice), alice), status=404)
     assert refused(post_signed(client, "/ap/users/oliver/inbox", follow(alice), alice), status=404)
+
+
+def test_signed_request_without_an_activity_is_refused(client, oliver, alice):
+    from .ap_signing import cavage_headers
+
+    headers = cavage_headers(INBOX, b"", alice)
+    response = client.post(
+        INBOX, data=b"", content_type="application/activity+json", headers=headers
+    )
+    assert refused(response, status=400)
