@@ -14,7 +14,7 @@ from blog.models import Post
 from comments.models import Comment
 from comments.services import set_status
 from tests.comments.helpers import comment_items, german, one, select, send_comment
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, PageFactory
 from tests.live.test_validity import _check
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,24 @@ def test_post_page_with_pings_is_valid_html(discussed, tmp_path):
     assert 'id="pings"' in html
     errors = _check({"post with pings": html}, tmp_path)
     assert errors == {"post with pings": []}
+
+
+def test_a_closed_page_without_comments_lists_its_pings(client):
+    """As WordPress (a page shows its comments while get_comments_number(), pings
+    included, is not 0): no comment section, but the approved pings."""
+    page = PageFactory(title="Über uns", comments_open=False)
+    made = {}
+    for name, status in (("Vereinsseite", "approved"), ("Wartet noch", "pending")):
+        made[name] = Comment.objects.create(
+            page=page,
+            comment_type="pingback",
+            author_name=name,
+            author_url="https://verein.example/",
+            body="[…]",
+            status=status,
+        )
+    source = made["Vereinsseite"]
+    html = client.get(page.get_absolute_url()).content.decode()
+    listed = [e.attrs["id"] for e in select(html, "li") if e.within("section", "pings-area")]
+    assert listed == [f"comment-{source.pk}"]
+    assert 'id="comments"' not in html and "Wartet noch" not in html
