@@ -318,6 +318,7 @@ foreach ( array( $about, $team, $history ) as $id ) {
 	scenario_url( get_permalink( $id ), 'single' );
 	scenario_url( home_url( '/?page_id=' . $id ), 'single' );
 }
+scenario_url( get_post_comments_feed_link( $team ), 'comment-feed' );
 foreach ( array( $arbeit, $kunden, $grosse ) as $id ) {
 	scenario_url( get_category_link( $id ), 'archive' );
 	scenario_url( get_category_feed_link( $id ), 'feed' );
