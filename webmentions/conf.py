@@ -1,5 +1,7 @@
 """The Webmention settings and their defaults (override any in config/settings.py)."""
 
+import os
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -8,7 +10,7 @@ DEFAULTS = {
     # Accept Webmentions at the endpoint (advertised on every page while on).
     "WEBMENTIONS_RECEIVE": True,
     # Fetch from loopback addresses too (tests; two instances on one machine).
-    "WEBMENTIONS_ALLOW_LOOPBACK": False,
+    "WEBMENTIONS_ALLOW_LOOPBACK": os.environ.get("BLOG_WEBMENTIONS_ALLOW_LOOPBACK") == "1",
     "WEBMENTIONS_TIMEOUT": 10,
     "WEBMENTIONS_MAX_BYTES": 1024 * 1024,
     "WEBMENTIONS_MAX_REDIRECTS": 5,
