@@ -222,3 +222,31 @@ def test_category_feed_is_not_taken_for_a_page(client):
     response = client.get(f"/category/{category.path}/feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
+
+
+def test_a_comment_is_on_a_post_or_a_page_never_both_nor_none(about):
+    from django.db import IntegrityError, transaction
+
+    post = PostFactory()
+    for fields in ({}, {"post": post, "page": about}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Comment.objects.create(author_name="X", body="x", **fields)
+    comment = Comment.objects.create(author_name="X", body="x", page=about)
+    assert comment.target == about
+    assert str(comment) == "X zu „Über mich“"
+
+
+def test_page_answers_with_its_comments_last_change(client, about):
+    """Conditional requests see a new comment on the page (Last-Modified, as posts)."""
+    import datetime
+
+    from django.utils.http import parse_http_date
+
+    old = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    Page.objects.filter(pk=about.pk).update(updated_at=old)
+    before = parse_http_date(client.get(about.get_absolute_url())["Last-Modified"])
+    assert before == int(old.timestamp())
+    set_status(page_comment(about, status=Comment.Status.PENDING), Comment.Status.APPROVED)
+    about.refresh_from_db()
+    after = parse_http_date(client.get(about.get_absolute_url())["Last-Modified"])
+    assert after == int(about.comments_changed_at.timestamp())
