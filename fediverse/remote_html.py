@@ -135,3 +135,29 @@ def html_to_markup(html: str) -> str:
     converter.feed((html or "").replace("\x00", ""))
     converter.close()
     return converter.result()
+
+
+def attachment_links(attachments, limit: int = 8) -> str:
+    """Links to a post's attached media (never the media themselves: no remote image is
+    loaded on our pages), one per line, named by their description."""
+    if isinstance(attachments, dict):
+        attachments = [attachments]
+    if not isinstance(attachments, list):
+        return ""
+    lines = []
+    for item in attachments[:limit]:
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url")
+        if isinstance(url, list):
+            url = url[0] if url else ""
+        if isinstance(url, dict):
+            url = url.get("href")
+        href = _safe_href(url if isinstance(url, str) else "")
+        if not href:
+            continue
+        name = item.get("name") if isinstance(item.get("name"), str) else ""
+        label = re.sub(r"\s+", " ", name).strip()[:200] or href
+        label = _SPECIAL.sub(r"\\\1", label)
+        lines.append(f'<a href="{href}">{label}</a>')
+    return "\n".join(lines)

@@ -35,7 +35,7 @@ from core.contentversion import bump_content_version
 
 from . import activities
 from .registry import Refused, handles
-from .remote_html import html_to_markup
+from .remote_html import attachment_links, html_to_markup
 
 logger = logging.getLogger("fediverse.inbox")
 
@@ -160,6 +160,9 @@ def _body(note: dict) -> str:
     if isinstance(summary, str) and summary.strip():
         # A content warning stays with the text it warns about.
         body = f"**{html_to_markup(summary)}**\n\n{body}"
+    media = attachment_links(note.get("attachment"))
+    if media:  # images and videos as links to them, with their descriptions
+        body = f"{body}\n\n{media}".strip()
     if not body.strip():
         raise Refused("empty reply")
     if len(body) > BODY_MAX:

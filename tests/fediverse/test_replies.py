@@ -325,3 +325,26 @@ def test_an_account_whose_profile_address_is_no_url_is_refused(blog_post):
     with pytest.raises(Refused):
         replies.create_note(note, odd)
     assert not Comment.objects.exists()
+
+
+def test_attached_images_are_links_with_their_descriptions_never_loaded(blog_post, alice):
+    activity = reply(post_id(blog_post))
+    activity["object"]["attachment"] = [
+        {
+            "type": "Document",
+            "mediaType": "image/jpeg",
+            "url": "https://files.mastodon.example/media/1/original/kölner_dom.jpg",
+            "name": "Der Kölner Dom bei *Nacht* <img src=x>",
+            "blurhash": "UFBWY:8_0Jxt~qozM{of0Ks:%2WB%MRjxuWB",
+            "width": 1200,
+            "height": 800,
+        },
+        {"type": "Document", "mediaType": "image/png", "url": "javascript:alert(1)"},
+    ]
+    replies.create_note(activity, alice)
+    html = Comment.objects.get().body_html
+    assert "<img" not in html and "javascript:" not in html
+    assert (
+        '<a href="https://files.mastodon.example/media/1/original/k%C3%B6lner_dom.jpg" '
+        'rel="nofollow ugc noopener">Der Kölner Dom bei *Nacht* &lt;img src=x&gt;</a>' in html
+    )
