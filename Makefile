@@ -88,8 +88,10 @@ bench-scale: install
 
 # The WordPress import (issue #5): 1,000 posts and 20,000 comments into a throwaway
 # database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
+# The import's speed and memory (issue #13): SQLite, or PostgreSQL with DATABASE_URL; the
+# big run: BENCH_IMPORT_ARGS="--posts 10000 --comments 200000".
 bench-import: install
-	$(PY) -m wordpress.bench $(BENCH_ARGS)
+	$(PY) -m wordpress.bench $(BENCH_IMPORT_ARGS)
 
 # The import against a real WordPress (issue #13; root): Debian's WordPress of
 # bench/wordpress/ makes content with its own PHP API and exports it (scenario.php);

@@ -1,13 +1,18 @@
 """Benchmark of the WordPress import (issue #5): `python -m wordpress.bench` or `make bench-import`.
 
 Generates an export like a long-running blog's (default: 1,000 posts with 20,000
-threaded comments, categories, tags, shortcodes) and imports it into a fresh SQLite
-database in a temporary folder, never into the project's own. Reports the file size,
-the wall time of the import, the process's peak resident memory and, with
---tracemalloc, the peak of Python allocations (slower; run separately).
+threaded comments, categories, tags, shortcodes) and imports it into a fresh database,
+never the project's own: an SQLite file in a temporary folder, or with DATABASE_URL
+(postgres://…) a new database on that server, dropped afterwards. Reports posts,
+comments, wall and CPU seconds, comments per second, the SQL statements issued, the
+process's peak resident memory and its memory at each tenth of the import (flat, or
+growing with the file) and, with --tracemalloc, the peak of Python allocations
+(slower; run separately). The big run of issue #13:
+`make bench-import BENCH_IMPORT_ARGS="--posts 10000 --comments 200000"`.
 """
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -16,6 +21,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PARAGRAPH = (
     "Heute ging es um <strong>Ausdauer</strong> und um die Frage, wie viel Training "
@@ -107,16 +113,56 @@ def main(argv=None) -> None:
         run(Path(folder), args)
 
 
+def _rss_mb() -> float:
+    """The resident memory now (Linux), else the peak so far."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1_048_576
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def _database(work: Path):
+    """A fresh database: an SQLite file in `work`, or with DATABASE_URL a new database
+    on that PostgreSQL server (never the one named there), dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["DJANGO_SQLITE_PATH"] = str(work / "bench.sqlite3")
+        yield "SQLite"
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"wordpress_bench_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    try:
+        yield "PostgreSQL"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
 def run(work: Path, args) -> None:
-    os.environ["DJANGO_SQLITE_PATH"] = str(work / "bench.sqlite3")
     os.environ["DJANGO_MEDIA_ROOT"] = str(work / "media")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    with _database(work) as vendor:
+        _run(work, args, vendor)
+
+
+def _run(work: Path, args, vendor: str) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from wordpress.importer import Importer
 
@@ -124,24 +170,50 @@ def run(work: Path, args) -> None:
     export = work / "export.xml"
     generate(export, posts=args.posts, comments=args.comments)
     size = export.stat().st_size / 1_048_576
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = _rss_mb()
+    # The resident memory at each tenth of the items: flat, or growing with the file.
+    samples: dict[int, float] = {}
+
+    def progress(done, total, report):
+        tenth = done * 10 // max(total, 1)
+        if tenth not in samples:
+            samples[tenth] = _rss_mb()
+
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
     if args.tracemalloc:
         tracemalloc.start()
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = Importer(export).run()
+    with connection.execute_wrapper(count):
+        report = Importer(export, progress=progress).run()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    posts, comments = report.created["posts"], report.created["comments"]
     print(f"export: {args.posts} posts, {args.comments} comments, {size:.1f} MB")
     print(
-        f"imported: {report.created['posts']} posts, {report.created['comments']} comments "
-        f"in {seconds:.1f} s wall clock, {cpu:.1f} s CPU "
-        f"({report.created['comments'] / seconds:.0f} comments/s)"
+        f"imported into {vendor}: {posts} posts, {comments} comments in {seconds:.1f} s "
+        f"wall clock, {cpu:.1f} s CPU ({comments / seconds:.0f} comments/s; "
+        f"{comments / cpu:.0f} per CPU second), {statements} SQL statements"
     )
-    print(f"peak RSS: {peak_rss:.0f} MB (before the import: {baseline:.0f} MB)")
+    print(
+        f"peak RSS: {peak_rss:.0f} MB (before the import: {baseline:.0f} MB); "
+        "RSS at each tenth of the items: "
+        + " ".join(f"{samples[k]:.0f}" for k in sorted(samples))
+        + " MB"
+    )
     if args.tracemalloc:
         peak = tracemalloc.get_traced_memory()[1] / 1_048_576
         print(f"peak Python allocations during the import (tracemalloc): {peak:.1f} MB")
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, SQLite")
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(
+        f"machine: {os.cpu_count()} CPUs (load average {load}), "
+        f"Python {sys.version.split()[0]}, {vendor}"
+    )
 
 
 if __name__ == "__main__":
