@@ -87,7 +87,7 @@ bench-scale: install
 	$(PY) -m bench.scale $(BENCH_ARGS)
 
 # The WordPress import (issue #5): 1,000 posts and 20,000 comments into a throwaway
-# database; BENCH_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
+# database; BENCH_IMPORT_ARGS="--tracemalloc" adds the peak of Python allocations (slower).
 # The import's speed and memory (issue #13): SQLite, or PostgreSQL with DATABASE_URL; the
 # big run: BENCH_IMPORT_ARGS="--posts 10000 --comments 200000".
 bench-import: install
