@@ -49,6 +49,7 @@ def test_pages_advertise_the_endpoint_also_from_the_page_cache(client, post, set
 
 @pytest.mark.django_db
 def test_invalid_requests_get_400_with_the_reason(client, post):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     target = target_of(post)
     draft = PostFactory(status=Post.Status.DRAFT)
     private = PostFactory(visibility=Post.Visibility.PRIVATE)
@@ -277,3 +278,34 @@ def test_an_approved_webmention_shows_in_the_thread_via_its_site(client, post, r
         '<small class="comment-via">via <a href="http://127.0.0.1:18810/reply?x=1&amp;y=&lt;2&gt;"'
         ' rel="external nofollow ugc">127.0.0.1</a></small>'
     ) in page
+
+
+@pytest.mark.django_db
+def test_the_post_counts_reactions_across_origins(client, post, settings):
+    settings.BLOG_PAGE_CACHE = True
+    client.get(post.get_absolute_url())  # cached before the reactions come
+    for n, (kind, origin) in enumerate(
+        [("like", "webmention"), ("like", "fediverse"), ("repost", "fediverse")]
+    ):
+        Reaction.objects.create(post=post, kind=kind, origin=origin, actor=f"https://a.example/{n}")
+    page = client.get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        '<p class="post-reactions"><span class="post-reaction">2 Likes</span> · '
+        '<span class="post-reaction">1 Repost</span></p>'
+    ) in page
+
+
+@pytest.mark.django_db
+def test_german_messages(client, post):
+    response = client.post(
+        "/webmention/", {"source": "https://a.example/"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert "Quelle und Ziel werden beide benötigt." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_received_webmentions(admin_client, post):
+    Webmention.objects.create(source="https://a.example/x", target=target_of(post), post=post)
+    response = admin_client.get("/admin/webmentions/webmention/")
+    assert response.status_code == 200
+    assert "https://a.example/x" in response.content.decode()
