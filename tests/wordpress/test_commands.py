@@ -76,7 +76,7 @@ def test_export_writes_a_file(imported, tmp_path):
     """export_wordpress writes WXR that our importer reads, and says what it wrote."""
     target = tmp_path / "blog.xml"
     output = run("export_wordpress", str(target), "--base-url", "https://blog.example.org/")
-    assert output == "Exported 8 posts, 4 pages, 4 attachments, 11 comments.\n"
+    assert output == "Exported 8 posts, 4 pages, 4 attachments, 12 comments.\n"
     posts = [r for r in read_wxr(target) if getattr(r, "post_type", "") == "post"]
     assert len(posts) == 8
     assert not list(tmp_path.glob(".blog.xml.*"))
