@@ -26,6 +26,11 @@ REDIRECTS = (301, 302, 303, 307, 308)
 class FetchError(Exception):
     """The address may not be fetched, or the remote server did not answer usably."""
 
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        # Trying again cannot help (a private address, not http(s)).
+        self.permanent = permanent
+
 
 @dataclass
 class Response:
@@ -64,7 +69,7 @@ def _resolve(host: str, port: int) -> str:
         raise FetchError(f"cannot resolve {host}: {error}") from error
     addresses = [info[4][0] for info in infos]
     if not addresses or not all(_allowed(address) for address in addresses):
-        raise FetchError(f"{host} is not a public address")
+        raise FetchError(f"{host} is not a public address", permanent=True)
     return addresses[0]
 
 
@@ -90,7 +95,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 def _one(method: str, url: str, body: bytes | None, headers: dict, timeout: float):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"not an http(s) URL: {url}")
+        raise FetchError(f"not an http(s) URL: {url}", permanent=True)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from blog.models import Page
 from comments import notifications, services
 from comments.models import Comment, Reaction
 
@@ -84,12 +85,26 @@ def _excerpt(text: str, kind: str) -> str:
     return Truncator(" ".join(text.split()) if kind == "mention" else text).chars(limit)
 
 
+def _reactions(mention: Webmention):
+    """The Reactions this Webmention made (one source may like several posts)."""
+    return Reaction.objects.filter(
+        origin=Comment.Origin.WEBMENTION, actor=mention.source, post_id=mention.post_id
+    )
+
+
 def _remove(mention: Webmention) -> None:
     """Take back what the source had become: its comment to the trash, its Reactions."""
-    comment = Comment.objects.filter(remote_id=mention.source).first()
-    if comment is not None and comment.status != Comment.Status.TRASH:
-        services.set_status(comment, Comment.Status.TRASH)
-    Reaction.objects.filter(origin=Comment.Origin.WEBMENTION, actor=mention.source).delete()
+    _remove_comment_only(mention)
+    _reactions(mention).delete()
+
+
+def _remote_id(mention: Webmention, target) -> str:
+    """The source's URL; when that already names a comment elsewhere (one source
+    answering two posts), the URL with a fragment naming this target."""
+    if not Comment.objects.filter(remote_id=mention.source).exists():
+        return mention.source
+    kind = "page" if isinstance(target, Page) else "post"
+    return f"{mention.source.partition('#')[0]}#webmention-{kind}-{target.pk}"
 
 
 def _parent(entry: microformats.Entry, target) -> Comment | None:
@@ -111,14 +126,18 @@ def _save_comment(mention: Webmention, entry: microformats.Entry, target) -> Com
     name = entry.author_name or fetch.host_of(mention.source)
     author_url = entry.author_url if len(entry.author_url) <= 200 else ""
     body = _excerpt(entry.text, entry.kind) or _("(mentioned this post)")
-    created = entry.published if entry.published and entry.published <= timezone.now() else None
-    comment = Comment.objects.filter(remote_id=mention.source).first()
+    created = entry.published
+    if created is not None and timezone.is_naive(created):
+        created = timezone.make_aware(created)
+    if created is not None and created > timezone.now():
+        created = None
+    comment = mention.comment
     if comment is None:
         comment = Comment(
             **services.target_fields(target),
             parent=_parent(entry, target),
             origin=Comment.Origin.WEBMENTION,
-            remote_id=mention.source,
+            remote_id=_remote_id(mention, target),
             status=Comment.Status.PENDING,
             created_at=created or timezone.now(),
         )
@@ -176,9 +195,7 @@ def verify(mention_id: int) -> str:
                 _remove(mention)
                 return _finish(mention, Webmention.Status.REJECTED, "reactions count on posts only")
             _remove_comment_only(mention)
-            Reaction.objects.filter(origin=Comment.Origin.WEBMENTION, actor=mention.source).exclude(
-                kind=entry.kind
-            ).delete()
+            _reactions(mention).exclude(kind=entry.kind).delete()
             Reaction.objects.update_or_create(
                 post=mention.post,
                 kind=entry.kind,
@@ -190,7 +207,7 @@ def verify(mention_id: int) -> str:
                 },
             )
             return _finish(mention, Webmention.Status.ACCEPTED, "")
-        Reaction.objects.filter(origin=Comment.Origin.WEBMENTION, actor=mention.source).delete()
+        _reactions(mention).delete()
         if not services.comments_open(target):
             return _finish(mention, Webmention.Status.REJECTED, "comments are closed")
         mention.comment = _save_comment(mention, entry, target)
@@ -198,7 +215,7 @@ def verify(mention_id: int) -> str:
 
 
 def _remove_comment_only(mention: Webmention) -> None:
-    comment = Comment.objects.filter(remote_id=mention.source).first()
+    comment = mention.comment
     if comment is not None and comment.status != Comment.Status.TRASH:
         services.set_status(comment, Comment.Status.TRASH)
 

@@ -13,10 +13,20 @@ from . import fetch, receive, send
 logger = logging.getLogger(__name__)
 
 
+def _give_up_if_permanent(error: fetch.FetchError) -> None:
+    """An address that may never be fetched is not tried again."""
+    if error.permanent:
+        raise jobs.GiveUp(str(error)) from error
+
+
 @jobs.job(retries=4, backoff=60)
 def verify_webmention(mention_id: int) -> str:
     """Fetch a received Webmention's source and act on it (webmentions/receive.py)."""
-    return receive.verify(mention_id)
+    try:
+        return receive.verify(mention_id)
+    except fetch.FetchError as error:
+        _give_up_if_permanent(error)
+        raise
 
 
 @jobs.job(retries=6, backoff=60)
@@ -25,8 +35,7 @@ def send_webmention(post_id: int, target: str) -> int | None:
     try:
         return send.send_one(post_id, target)
     except fetch.FetchError as error:
-        if "not a public address" in str(error) or "not an http" in str(error):
-            raise jobs.GiveUp(str(error)) from error
+        _give_up_if_permanent(error)
         raise
 
 

@@ -309,3 +309,36 @@ def test_the_admin_lists_received_webmentions(admin_client, post):
     response = admin_client.get("/admin/webmentions/webmention/")
     assert response.status_code == 200
     assert "https://a.example/x" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_one_source_answering_two_posts_makes_two_comments(client, post, remote):
+    other = PostFactory(title="Zweiter Beitrag")
+    both = entry(target_of(post)).replace(
+        "</body>", f'<a href="{target_of(other)}">noch einer</a></body>'
+    )
+    remote.page("/both", both)
+    send(client, remote.url("/both"), target_of(post))
+    send(client, remote.url("/both"), target_of(other))
+    assert {c.post for c in Comment.objects.all()} == {post, other}
+    # The first stops linking to it: only its comment goes.
+    remote.page("/both", both.replace(target_of(post), "https://x.example/"))
+    send(client, remote.url("/both"), target_of(post))
+    assert {(c.post, c.status) for c in Comment.objects.all()} == {
+        (post, "trash"),
+        (other, "pending"),
+    }
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DUMMY)
+def test_a_private_source_is_given_up_at_once(client, post, settings):
+    settings.WEBMENTIONS_ALLOW_LOOPBACK = False
+    send(client, "http://127.0.0.1:18899/x", target_of(post))
+    mention = Webmention.objects.get()
+    # Run as the worker runs a job: no attempt after this one.
+    with pytest.raises(Exception, match="not a public address") as raised:
+        verify_webmention.func(mention.pk)
+    assert type(raised.value).__name__ == "GiveUp"
+    mention.refresh_from_db()
+    assert mention.status == "failed"
