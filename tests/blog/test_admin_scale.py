@@ -266,3 +266,19 @@ def test_a_post_search_says_more_than(admin_client, author, bounded):
     assertContains(response, "mehr als 3 Ergebnisse")
     (paginator,) = select(response, "p", "paginator")
     assert "mehr als 3 Beiträge" in paginator.clean_text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_post_search_on_sqlite_walks_the_posts_by_date(admin_client, author):
+    """The list of a search reads the posts in its order (the date index) and checks each
+    against the FTS5 hits, instead of reading and sorting every hit for every query."""
+    for n in range(30):
+        PostFactory(author=author, title=f"Beitrag {n}", body="Training." if n % 3 else "Nichts.")
+    response, queries = _queries(admin_client, reverse(POSTS), {"q": "training"})
+    assert len(select(response, "input", "action-select")) == 20
+    listed = [q for q in queries if q.startswith('SELECT "blog_post"."id"') and "EXISTS" in q]
+    assert listed
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + listed[0])
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "blog_post USING INDEX blog_post_published_at" in plan, plan
