@@ -10,6 +10,7 @@ representations never mix. Post pages say `Vary: Accept` while the fediverse is 
 
 import re
 
+from django.db import DatabaseError
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
@@ -33,7 +34,11 @@ class ContentNegotiationMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not POST_PATH.match(request.path_info):
             return self.get_response(request)
-        if not conf.is_enabled():
+        try:
+            enabled = conf.is_enabled()
+        except DatabaseError:  # the page cache may still have the page
+            enabled = False
+        if not enabled:
             return self.get_response(request)
         if wants_activity(request):
             response = self.activity(request)

@@ -2,6 +2,7 @@
 its ActivityStreams document. Both print nothing while the fediverse is switched off."""
 
 from django import template
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -34,10 +35,17 @@ def _handles():
 
 @register.simple_tag
 def fediverse_handles():
-    """ "Follow on the fediverse: @name@host" for each author, linking the author page."""
-    if not conf.is_enabled():
+    """The handles (@name@host) of the authors, each linking the author page.
+
+    The footer is on the error pages too, shown when the database cannot be read: then
+    without the handles (blog/errors.py).
+    """
+    try:
+        if not conf.is_enabled():
+            return ""
+        handles = versioned("fediverse:handles", _handles, 3600)
+    except DatabaseError:
         return ""
-    handles = versioned("fediverse:handles", _handles, 3600)
     if not handles:
         return ""
     links = format_html_join(", ", '<a href="{}">{}</a>', handles)
