@@ -17,6 +17,7 @@ separate list, and a count of comments that are comments.
 The comment feeds list pings as WordPress's do (its comment feed query has no type).
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -53,7 +54,6 @@ def render_pings(target) -> SafeString:
     The HTML is cached under the content version (it changes with every moderation),
     so that a post page asks for it once until something visible changes.
     """
-    from django.conf import settings
 
     def build() -> str:
         pings = approved_pings(target)
