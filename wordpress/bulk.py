@@ -8,10 +8,9 @@ batch of posts, instead of once per post. Foreign keys are checked at commit on 
 and PostgreSQL alike (Django makes them deferrable), so that a batch can hold replies
 with their parents in any order.
 
-`set_terms` gives a new post its categories and tags with one INSERT each and stores
-the terms as shown once, where `post.categories.set()` and `post.tags.set()` stored them
-twice through their signals. Cached pages are refreshed once, by the importer, after
-the import's commit.
+`PostTerms` gives a new post its categories and tags with one INSERT each, and stores
+the terms as shown for all posts at the end. Cached pages are refreshed once, by the
+importer, after the import's commit (signals of single saves would do it per post).
 """
 
 from django.db import connection, transaction
@@ -19,7 +18,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from blog.models import Page, Post
+from blog.models import Page, Post, Tag
 from comments.models import Comment
 
 from .models import ImportedObject
@@ -103,13 +102,47 @@ class CommentWriter:
             pks.clear()
 
 
-def set_terms(post: Post, categories, tags) -> None:
-    """A new post's categories and tags, each once, and its terms as shown."""
-    for manager, field, terms in (
-        (post.categories, "category_id", categories),
-        (post.tags, "tag_id", tags),
-    ):
-        through = manager.through
-        unique = list(dict.fromkeys(term.pk for term in terms))
-        through.objects.bulk_create(through(post_id=post.pk, **{field: pk}) for pk in unique)
-    post.refresh_terms()
+class PostTerms:
+    """New posts' categories and tags: one INSERT each per post, and the terms as shown
+    (`Post.terms`, what `Post.refresh_terms()` stores) for all posts at the end, a few
+    queries per COUNT_BATCH posts, where `post.categories.set()` and `post.tags.set()`
+    stored them twice per post through their signals."""
+
+    def __init__(self):
+        self.posts: set[int] = set()
+
+    def set(self, post: Post, categories, tags) -> None:
+        for manager, field, terms in (
+            (post.categories, "category_id", categories),
+            (post.tags, "tag_id", tags),
+        ):
+            through = manager.through
+            unique = list(dict.fromkeys(term.pk for term in terms))
+            through.objects.bulk_create(through(post_id=post.pk, **{field: pk}) for pk in unique)
+        self.posts.add(post.pk)
+
+    def finish(self) -> None:
+        shown: dict[tuple, dict] = {}  # each term as shown, made once
+
+        def term(obj) -> dict:
+            key = (type(obj), obj.pk)
+            if key not in shown:
+                shown[key] = {"name": obj.name, "url": obj.get_absolute_url()}
+            return shown[key]
+
+        # The orders of Post.refresh_terms(): categories by path, tags as Tag orders.
+        tag_order = [
+            f"-tag__{o[1:]}" if o.startswith("-") else f"tag__{o}" for o in Tag._meta.ordering
+        ]
+        ordered = sorted(self.posts)
+        for start in range(0, len(ordered), COUNT_BATCH):
+            chunk = ordered[start : start + COUNT_BATCH]
+            terms = {pk: {"categories": [], "tags": []} for pk in chunk}
+            rows = Post.categories.through.objects.filter(post_id__in=chunk)
+            for row in rows.select_related("category").order_by("category__path"):
+                terms[row.post_id]["categories"].append(term(row.category))
+            rows = Post.tags.through.objects.filter(post_id__in=chunk)
+            for row in rows.select_related("tag").order_by(*tag_order):
+                terms[row.post_id]["tags"].append(term(row.tag))
+            Post.objects.bulk_update([Post(pk=pk, terms=t) for pk, t in terms.items()], ["terms"])
+        self.posts.clear()

@@ -38,6 +38,8 @@ _url = URLValidator(schemes=["http", "https"])
 
 
 def clean_email(value: str) -> str:
+    if not value:
+        return ""  # most comments: no exception raised and caught
     try:
         _email(value)
     except ValidationError:
@@ -46,6 +48,8 @@ def clean_email(value: str) -> str:
 
 
 def clean_url(value: str) -> str:
+    if not value:
+        return ""
     try:
         _url(value)
     except ValidationError:

@@ -104,6 +104,7 @@ class Importer:
         self.featured_sources: dict[int, Path] = {}
         self.undeclared: dict[str, str] = {}
         self.clock = OldBlogClock()
+        self.post_terms = bulk.PostTerms()
 
     # --- the two passes ----------------------------------------------------------------
 
@@ -124,6 +125,7 @@ class Importer:
                 self._import_attachments()
                 self._import_items()
                 self.comments.finish()
+                self.post_terms.finish()
                 self.comments.reset_sequence()
                 # Comments are written without signals: refresh cached pages once.
                 transaction.on_commit(bump_content_version)
@@ -545,7 +547,7 @@ class Importer:
                 categories.append(self._category(unquote(slug), name, {}))
             elif domain in ("post_tag", "tag") and slug:
                 tags.append(self._tag(unquote(slug), name))
-        bulk.set_terms(post, categories, tags)
+        self.post_terms.set(post, categories, tags)
         self._keep_modified(post, item, floor=post.published_at)
         self._remember(
             Kind.POST,
