@@ -2,7 +2,8 @@
 
 `sync_post` compares what the post is now with what the fediverse was told
 (FederatedPost) and queues the difference: a post that became public (published, its
-date come, neither private nor password-protected) → Create; a public post whose
+date come, neither private nor password-protected) → Create (unless its date is more
+than NEWS_WINDOW old when first seen: an import is not news); a public post whose
 document changed → Update; a post that was delivered and is no longer public (draft,
 trash, private, password, deleted) → Delete with a Tombstone. A post published for a
 later date is noted as scheduled and synced again when its date comes (a job deferred
@@ -10,6 +11,7 @@ to that moment, or `manage.py fediverse_sync` for queues that cannot wait). Noth
 happens while the fediverse is switched off.
 """
 
+import datetime
 import hashlib
 import json
 import logging
@@ -24,6 +26,10 @@ from . import activities, conf, delivery
 from .models import FederatedPost
 
 logger = logging.getLogger("fediverse.outgoing")
+
+# A post first seen with a publish date older than this is not delivered as new (the
+# WordPress import, a backdated post): followers would get years of posts at once.
+NEWS_WINDOW = datetime.timedelta(days=2)
 
 
 def _hash(document: dict) -> str:
@@ -51,7 +57,11 @@ def sync_post(post_id: int) -> str | None:
         if post.is_indexable:
             document = activities.article(post)
             digest = _hash(document)
-            if told is None or told.state != FederatedPost.State.SENT:
+            if told is None and post.published_at < timezone.now() - NEWS_WINDOW:
+                # Not news: an imported or backdated post, first seen with the switch on.
+                # Noted as known (an edit goes out as Update), delivered as new never.
+                kind, activity = "Known", None
+            elif told is None or told.state != FederatedPost.State.SENT:
                 kind, activity = "Create", activities.create(post)
             elif told.content_hash != digest:
                 kind, activity = "Update", activities.update(post)
@@ -66,6 +76,8 @@ def sync_post(post_id: int) -> str | None:
                     "changed_at": timezone.now(),
                 },
             )
+            if activity is None:
+                return None
             delivery.deliver_to_followers(activity, post.author)
             logger.info("%s of post %s queued", kind, post.pk)
             return kind

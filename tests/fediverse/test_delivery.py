@@ -307,3 +307,18 @@ def test_scheduled_post_waits_in_the_queue_for_its_date(
     assert delivery.args[0] == f"{mastodon.base}/inbox"
     assert json.loads(delivery.args[1])["type"] == "Create"
     assert mastodon.posts() == []  # the worker would send it
+
+
+def test_old_posts_are_not_news(oliver, followers, mastodon, django_capture_on_commit_callbacks):
+    """An imported or backdated post is not delivered as new; an edit of it is an Update."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post = PostFactory(
+            author=oliver,
+            title="aus wordpress",
+            published_at=timezone.now() - datetime.timedelta(days=400),
+        )
+    assert mastodon.posts() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        post.body = "überarbeitet"
+        post.save()
+    assert [r.json()["type"] for r in mastodon.posts()] == ["Update"]
