@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Page, Post, SiteSettings
-from comments.models import DiscussionSettings
+from comments.models import Comment, DiscussionSettings
 from tests.conftest import SUPERUSER_PASSWORD
 from tests.factories import (
     CategoryFactory,
@@ -105,6 +105,23 @@ def build_site() -> Site:
         password="sesam",
     )
     parent = PageFactory(title="Über mich", slug="ueber-mich-extra", status="published")
+    # Comments on a page (issue #13): a thread and the form, as on a post.
+    Page.objects.filter(pk=parent.pk).update(comments_open=True, comment_count=2)
+    asked = Comment.objects.create(
+        page=parent,
+        author_name="Clara",
+        body="Läufst du auch **Halbmarathon**?",
+        status=Comment.Status.APPROVED,
+        author_url="https://clara.example.net/",
+    )
+    Comment.objects.create(
+        page=parent,
+        parent=asked,
+        author_name="oliver",
+        user=author,
+        body="Ja, im April.",
+        status=Comment.Status.APPROVED,
+    )
     page = PageFactory(
         title="Meine Läufe", slug="laeufe", parent=parent, status="published", body=body
     )
@@ -145,6 +162,7 @@ def public_pages(site: Site) -> dict[str, str]:
         "reply form": f"{post_url}?replytocom={site.comment_id}",
         "password-protected post": site.locked.get_absolute_url(),
         "page": site.page.get_absolute_url(),
+        "page with comments and form": "/ueber-mich-extra/",
         "year archive": reverse("blog:archive_year", kwargs={"year": year}),
         "month archive": reverse("blog:archive_month", kwargs={"year": year, "month": month}),
         "day archive": reverse(
