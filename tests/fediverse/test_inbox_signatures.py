@@ -162,3 +162,15 @@ def test_signed_request_without_an_activity_is_refused(client, oliver, alice):
         INBOX, data=b"", content_type="application/activity+json", headers=headers
     )
     assert refused(response, status=400)
+
+
+def test_unknown_activity_is_accepted_and_ignored(client, oliver, alice):
+    move = {
+        "id": f"{alice.url}#moves/1",
+        "type": "Move",
+        "actor": alice.url,
+        "object": alice.url,
+        "target": "https://elsewhere.example/users/alice",
+    }
+    assert post_signed(client, INBOX, move, alice).status_code == 202
+    assert not Follower.objects.exists()
