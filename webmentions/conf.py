@@ -7,6 +7,8 @@ from django.conf import settings
 DEFAULTS = {
     # Send Webmentions for the links of published posts (README "Webmentions").
     "WEBMENTIONS_SEND": False,
+    # A post created already this many days old (an imported archive) sends nothing.
+    "WEBMENTIONS_ARCHIVE_DAYS": 2,
     # Accept Webmentions at the endpoint (advertised on every page while on).
     "WEBMENTIONS_RECEIVE": True,
     # Fetch from loopback addresses too (tests; two instances on one machine).

@@ -100,3 +100,15 @@ def test_an_endpoint_that_fails_is_tried_again(sending, author):
     PostFactory(author=author, body=f"[x]({sending.url('/artikel')})")
     # The first attempt and 6 retries (in-line under the test suite's backend).
     assert len(sending.posts("/endpoint?k=1")) == 7
+
+
+@pytest.mark.django_db
+def test_an_archive_post_created_old_sends_only_once_edited(sending, author):
+    """An import brings posts dated long ago: their links were told by the old blog."""
+    article = sending.url("/artikel")
+    old = timezone.now() - datetime.timedelta(days=400)
+    post = PostFactory(author=author, body=f"[x]({article})", published_at=old)
+    assert sending.requests == []
+    post.body = f"Ergänzt: [x]({article})"
+    post.save()
+    assert sending.posts("/endpoint?k=1") == [{"source": permalink(post), "target": article}]
