@@ -336,10 +336,12 @@ class CommentAdmin(CommentListScaleMixin, admin.ModelAdmin):
         fediverse = obj.origin == Comment.Origin.FEDIVERSE
         source = (obj.user_agent or "Fediverse") if fediverse else obj.get_origin_display()
         label = _("via %(software)s") % {"software": source}
-        if obj.author_url.startswith(("https://", "http://")):
+        # A Webmention links its source (what the moderator reads), a reply its profile.
+        link = obj.remote_id if obj.origin == Comment.Origin.WEBMENTION else obj.author_url
+        if link.startswith(("https://", "http://")):
             return format_html(
                 '<a href="{}" class="comment-origin" rel="noopener noreferrer">{}</a>',
-                obj.author_url,
+                link,
                 label,
             )
         return format_html('<span class="comment-origin">{}</span>', label)
