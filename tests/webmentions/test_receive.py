@@ -342,3 +342,17 @@ def test_a_private_source_is_given_up_at_once(client, post, settings):
     assert type(raised.value).__name__ == "GiveUp"
     mention.refresh_from_db()
     assert mention.status == "failed"
+
+
+@pytest.mark.django_db
+def test_the_comment_admin_links_a_webmention_to_its_source(admin_client, post):
+    Comment.objects.create(
+        post=post,
+        author_name="Anna",
+        author_url="https://anna.example/",
+        body="Schön!",
+        origin=Comment.Origin.WEBMENTION,
+        remote_id="https://anna.example/notiz",
+    )
+    page = admin_client.get("/admin/comments/comment/").content.decode()
+    assert '<a href="https://anna.example/notiz" class="comment-origin"' in page
