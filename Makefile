@@ -81,7 +81,8 @@ bench-wordpress: install
 # A big blog (issue #14, bench/scale.py): 1,000 and 10,000 posts with 20 comments each on
 # average, built with bulk inserts; every page type measured one request after another,
 # caches off: p50/p90 and the ratio to the post page. SQLite files in bench/out/ by
-# default; DATABASE_URL=postgres://…/benchscale for PostgreSQL (that database is emptied).
+# default; DATABASE_URL=postgres://…/benchscale for PostgreSQL (benchscale_1000 and
+# benchscale_10000, each emptied when built); BENCH_ARGS=--reuse measures them again.
 # BENCH_ARGS e.g. "--sizes 1000 --requests 10".
 bench-scale: install
 	$(PY) -m bench.scale $(BENCH_ARGS)
