@@ -190,6 +190,12 @@ class Importer:
             return None
         field_name = ImportedObject(kind=kind).target_field
         row = ImportedObject.objects.create(kind=kind, wp_id=wp_id, **{field_name: obj}, **extra)
+        if kind == Kind.POST:
+            # The post is not kept in memory, so that an export of 10,000 posts is
+            # imported in flat memory (issue #13); the row loads it if ever needed.
+            light = ImportedObject(pk=row.pk, kind=kind, wp_id=wp_id, post_id=obj.pk)
+            self.mapped[kind][wp_id] = light
+            return row
         self.mapped[kind][wp_id] = row
         return row
 
