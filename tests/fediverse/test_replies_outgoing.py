@@ -30,7 +30,6 @@ from .replies_helpers import (  # noqa: F401  (fixtures: site)
 )
 
 pytestmark = pytest.mark.django_db
-PORT = 18701
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
@@ -48,16 +47,22 @@ class Inbox(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def inbox():
+@pytest.fixture(name="inbox_server")
+def inbox_server_fixture():
+    """The mock inbox on a free port of loopback (test runs side by side never clash)."""
     Inbox.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Inbox)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Inbox)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Inbox.received
+    yield server
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def inbox(inbox_server):
+    return Inbox.received
 
 
 @pytest.fixture
@@ -69,8 +74,9 @@ def fediverse_on(site, settings):
 
 
 @pytest.fixture
-def remote_comment(fediverse_on, post):
-    alice = make_actor(inbox=f"http://127.0.0.1:{PORT}/users/alice/inbox", shared_inbox="")
+def remote_comment(fediverse_on, post, inbox_server):
+    port = inbox_server.server_address[1]
+    alice = make_actor(inbox=f"http://127.0.0.1:{port}/users/alice/inbox", shared_inbox="")
     replies.create_note(reply(post_id(post)), alice)
     return Comment.objects.get()
 
