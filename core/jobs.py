@@ -80,8 +80,9 @@ def job(
     """Make ``function`` a django-tasks ``Task`` whose failing runs are retried with backoff.
 
     Use as ``@job`` or ``@job(retries=…, backoff=…)``. The result is an ordinary Task:
-    ``.enqueue(*args)``, ``.using(run_after=…)``, ``.call(*args)`` (runs it here, once, with
-    no retries) work as django-tasks documents them.
+    ``.enqueue(*args)`` and ``.using(run_after=…)`` work as django-tasks documents them;
+    ``.call(*args)`` runs it here as a worker would (a failure enqueues the next attempt).
+    The plain function, without retries, is ``the_job.func.__wrapped__``.
     """
 
     def decorate(func: Callable) -> Task:

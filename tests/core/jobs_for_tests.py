@@ -16,13 +16,17 @@ def _runs(path: str) -> int:
     return runs
 
 
-@jobs.job(retries=3, backoff=30)
-def flaky(path: str, failures: int) -> int:
-    """Fails `failures` times, then succeeds; returns the run that succeeded."""
+def _fail_first(path: str, failures: int) -> int:
     runs = _runs(path)
     if runs <= failures:
         raise ConnectionRefusedError(f"run {runs} refused")
     return runs
+
+
+@jobs.job(retries=3, backoff=30)
+def flaky(path: str, failures: int) -> int:
+    """Fails `failures` times, then succeeds; returns the run that succeeded."""
+    return _fail_first(path, failures)
 
 
 @jobs.job(retries=3, backoff=30)
@@ -39,4 +43,4 @@ def touch(path: str, text: str) -> None:
 @jobs.job(retries=2, backoff=1)
 def flaky_soon(path: str, failures: int) -> int:
     """`flaky` with a pause of one second, for a worker that really waits."""
-    return flaky.call(path, failures)
+    return _fail_first(path, failures)

@@ -239,3 +239,11 @@ def test_the_jobs_admin_speaks_german(gave_up):
     assert "Hintergrundjobs" in page
     assert "Fehlgeschlagen (aufgegeben)" in page
     assert "Ausgewählte fehlgeschlagene Jobs erneut versuchen" in page
+
+
+def test_the_plain_function_runs_once_without_retries(database_queue, tmp_path):
+    log = tmp_path / "runs"
+    with pytest.raises(ConnectionRefusedError):
+        jobs_for_tests.flaky.func.__wrapped__(str(log), 1)
+    assert log.read_text() == "1"
+    assert not DBTaskResult.objects.exists()
