@@ -69,8 +69,11 @@ def test_a_cached_page_keeps_the_policy(client, commented_post):
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second["Content-Security-Policy"] == POLICY
     middleware = django_settings.MIDDLEWARE
-    assert middleware.index("core.security.ContentSecurityPolicyMiddleware") == 1
-    assert middleware[0] == "core.pagecache.AnonymousPageCacheMiddleware"
+    cache_at = middleware.index("core.pagecache.AnonymousPageCacheMiddleware")
+    assert middleware.index("core.security.ContentSecurityPolicyMiddleware") == cache_at + 1
+    # Before the page cache only the fediverse's content negotiation, which answers
+    # ActivityStreams requests for post addresses itself (issue #15).
+    assert middleware[:cache_at] == ["fediverse.middleware.ContentNegotiationMiddleware"]
 
 
 def test_the_policy_allows_no_inline_script_plugins_or_framing():
