@@ -15,6 +15,7 @@ a deadline.
 import base64
 import hashlib
 import json
+import random
 import re
 import socket
 import subprocess
@@ -47,19 +48,17 @@ SCREENSHOT = "/tmp/h9-thread.png"  # noqa: S108
 WAIT = 60  # seconds a background job may take to arrive (a deadline, not a measurement)
 
 
-def _ports(count: int) -> list[int]:
-    """Free ports of this test's range (18700–18799), else any free ones."""
-    found = []
-    for port in range(18700, 18800):
+def _port() -> int:
+    """A free port of this test's range (18700–18799), tried in a random order so that
+    two runs at once rarely pick the same; else any free port."""
+    for port in random.sample(range(18700, 18800), 100):
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    return found + [free_port() for _ in range(count - len(found))]
+        return port
+    return free_port()
 
 
 @dataclass
@@ -198,13 +197,15 @@ def get_json(url: str, accept: str = ACTIVITY_JSON) -> dict:
 @pytest.fixture
 def blog(tmp_path):
     """The blog on runserver and its job worker; the author "oliver" with an older post."""
-    blog_port = _ports(1)[0]
+    blog_port = _port()
     env = {"BLOG_TASKS": "database", "FEDIVERSE_ALLOW_LOOPBACK": "1"}
     server = LiveServer(tmp_path / "blog", "runserver", start=False, env=env)
     server.port, server.host = blog_port, f"127.0.0.1:{blog_port}"
     server.env["BLOG_SITE_URL"] = f"http://{server.host}"
     server.env["FEDIVERSE_ALLOW_LOOPBACK"] = "1"
     with server.start():
+        # Our runserver answers, not another one that took the port meanwhile.
+        assert server.process.poll() is None, server.output()
         server.create_superuser("oliver", PASSWORD)
         # An author is an actor once they have published; this post is older news.
         server.shell(
@@ -227,13 +228,17 @@ def blog(tmp_path):
                 yield server
             finally:
                 worker.terminate()
-                worker.wait(timeout=30)
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
 
 
 @pytest.fixture
 def mastodon(blog):
     """The stand-in on a free port of the range (the blog's is taken by then)."""
-    stand_in = Mastodon(_ports(1)[0]).start()
+    stand_in = Mastodon(_port()).start()
     yield stand_in
     stand_in.stop()
 
