@@ -366,7 +366,8 @@ def test_a_mastodon_account_follows_replies_and_deletes(browser, blog, mastodon,
     assert mastodon.actor in answer.activity["object"]["to"]
     assert "zwölf Kilometer" in answer.activity["object"]["content"]
 
-    # Alice deletes her reply: it goes from the thread.
+    # Alice deletes her reply: it goes from the thread; the author's answer stays (one
+    # level up, as in WordPress: nothing the author wrote is lost).
     delete = {
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": note_id + "#delete",
@@ -378,6 +379,7 @@ def test_a_mastodon_account_follows_replies_and_deletes(browser, blog, mastodon,
     assert mastodon.post(blog, inbox_path, delete) == 202
     visitor.goto(post_url)
     expect(visitor.locator("li[id^=comment-]", has_text="Schöner Lauf!")).to_have_count(0)
+    expect(visitor.locator("li.depth-1.bypostauthor", has_text="Danke, Alice!")).to_have_count(1)
 
     # Every request of the pages done before the server goes.
     for context, tab in ((author, page), (reader, visitor)):
