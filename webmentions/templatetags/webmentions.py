@@ -1,6 +1,6 @@
 from django import template
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -16,7 +16,11 @@ def webmention_link():
     """<link rel="webmention"> for the page head, while Webmentions are received."""
     if not conf.get("WEBMENTIONS_RECEIVE"):
         return ""
-    return format_html('<link rel="webmention" href="{}">', reverse("webmentions:endpoint"))
+    try:
+        endpoint = reverse("webmentions:endpoint")
+    except NoReverseMatch:  # a URLconf without it (tests of core)
+        return ""
+    return format_html('<link rel="webmention" href="{}">', endpoint)
 
 
 @register.inclusion_tag("webmentions/_reactions.html")
