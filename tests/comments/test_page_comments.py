@@ -250,3 +250,15 @@ def test_page_answers_with_its_comments_last_change(client, about):
     about.refresh_from_db()
     after = parse_http_date(client.get(about.get_absolute_url())["Last-Modified"])
     assert after == int(about.comments_changed_at.timestamp())
+
+
+def test_sidebar_lists_comments_on_published_pages(client, about):
+    shown = page_comment(about, author_name="Seitenleserin")
+    draft = Page.objects.create(title="Entwurf", slug="entwurf", status=Page.Status.DRAFT)
+    hidden = page_comment(draft, author_name="Heimlich")
+    elements = parse(client.get(reverse("blog:post_list")))
+    sidebar = one(elements, "aside", "sidebar")
+    links = [e.attrs.get("href") for e in elements if e.tag == "a" and sidebar in e.parents]
+    assert shown.get_absolute_url() in links
+    assert hidden.get_absolute_url() not in links
+    assert "Über mich" in sidebar.text
