@@ -274,8 +274,9 @@ def test_an_approved_webmention_shows_in_the_thread_via_its_site(client, post, r
     set_status(comment, Comment.Status.APPROVED)
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Schöner Beitrag!" in page
+    escaped = remote.url("/reply?x=1&amp;y=&lt;2&gt;")
     assert (
-        '<small class="comment-via">via <a href="http://127.0.0.1:18810/reply?x=1&amp;y=&lt;2&gt;"'
+        f'<small class="comment-via">via <a href="{escaped}"'
         ' rel="external nofollow ugc">127.0.0.1</a></small>'
     ) in page
 
