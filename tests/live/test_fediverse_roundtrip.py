@@ -202,12 +202,12 @@ def blog(tmp_path):
     server = LiveServer(tmp_path / "blog", "runserver", start=False, env=env)
     server.port, server.host = blog_port, f"127.0.0.1:{blog_port}"
     server.env["BLOG_SITE_URL"] = f"http://{server.host}"
-    server.env["FEDIVERSE_ALLOW_LOOPBACK"] = "1"
     with server.start():
         # Our runserver answers, not another one that took the port meanwhile.
         assert server.process.poll() is None, server.output()
         server.create_superuser("oliver", PASSWORD)
-        # An author is an actor once they have published; this post is older news.
+        # An author is an actor once they have published: a first post, written while
+        # the fediverse was off (so no one was told of it), then the switch goes on.
         server.shell(
             "from django.contrib.auth import get_user_model\n"
             "from blog.models import Post, SiteSettings\n"
