@@ -149,10 +149,51 @@ def _linkify(html: str) -> str:
     return _linker().linkify(html) if _MAY_LINK.search(html) else html
 
 
+# The plain comment (issue #13): text that Markdown would only split into paragraphs and
+# lines, with at most *emphasis*, and in which bleach has nothing to remove or escape.
+# Anything else takes the whole way: characters of Markdown's inline syntax or that
+# HTML escapes, a line that may start a block (indented, a heading, quote, list, rule or
+# underline), a line ending in spaces, characters that are not printable (control
+# characters, separators, unassigned ones) and text the linker would act on.
+_NOT_PLAIN = re.compile(r"[<>&_`\[\]\\]|\*\*|^(?: |[#>+\-=]|\*[\s*]|\d+[.)])|[ ]$", re.M)
+_EMPHASIS = re.compile(r"\*([^*\s](?:[^*\n]*[^*\s])?)\*")
+_PARAGRAPHS = re.compile(r"\n\n+")
+# Far below MAX_MARKUP_TOKENS: every line and paragraph is a tag or two.
+_MAX_PLAIN_LINES = 1000
+
+
+def _render_plain(text: str) -> str | None:
+    """The HTML the whole way gives a plain comment (see _NOT_PLAIN), or None if `text`
+    is not one; the same HTML, character for character
+    (tests/comments/test_markup_plain.py), at a small part of the cost."""
+    if (
+        not text
+        or text != text.strip()
+        or text.count("\n") > _MAX_PLAIN_LINES
+        or not text.replace("\n", "").isprintable()
+        or _NOT_PLAIN.search(text)
+    ):
+        return None
+    if "*" in text:
+        text = _EMPHASIS.sub(r"<em>\1</em>", text)
+        if "*" in text:
+            return None
+    html = "\n".join(
+        "<p>" + paragraph.replace("\n", "<br>\n") + "</p>" for paragraph in _PARAGRAPHS.split(text)
+    )
+    return None if _MAY_LINK.search(html) else html
+
+
 def render_comment(text: str) -> str:
     """Render a comment's text to sanitised HTML; see the module docstring."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _DEEP_QUOTE.sub(r"\1", text)
+    plain = _render_plain(text)
+    return plain if plain is not None else _render_whole(text)
+
+
+def _render_whole(text: str) -> str:
+    """render_comment() by Markdown, bleach and the linker, for normalised `text`."""
     md = _markdown()
     md.inlinePatterns["html"].depth = 0
     rendered = convert_within(md, text)
