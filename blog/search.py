@@ -23,7 +23,10 @@ RESULT_LIMIT entries it finds, read newest first through the index of the posts'
 (or the full-text index, when the words are rare) and stopping there; more than that
 is said as "more than 200 results" with the advice to add a word. A word in every
 fifth post of a blog of 10,000 would otherwise have 2,000 hits read, ranked and counted
-for every page of results (issue #14).
+for every page of results (issue #14). The posts and pages whose title holds every word
+come first however old they are: the newest RESULT_LIMIT of them are read through an
+index of the titles alone (PostgreSQL: GIN on `title_document`, migration 0023; SQLite:
+the FTS5 table's title column) and merged with the newest hits.
 """
 
 import functools
@@ -33,7 +36,7 @@ import unicodedata
 
 import snowballstemmer
 from django.db import connection, transaction
-from django.db.models import BooleanField, IntegerField, Q
+from django.db.models import BooleanField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -175,6 +178,11 @@ class _PostgreSQL:
         return RawSQL(f"{cls.DOCUMENT} @@ {cls.ALL}", [" ".join(stems)], BooleanField())  # noqa: S611
 
     @classmethod
+    def title_matches(cls, stems):
+        """Titles holding every word, through their own GIN index (migration 0023)."""
+        return RawSQL(f"{cls.TITLE} @@ {cls.ALL}", [" ".join(stems)], BooleanField())  # noqa: S611
+
+    @classmethod
     def title_rank(cls, stems):
         some = " || ".join([cls.ALL] * len(stems))
         return RawSQL(  # noqa: S611
@@ -200,6 +208,12 @@ class _SQLite:
         return Q(pk__in=RawSQL(cls.FOUND, [" AND ".join(cls._phrases(stems))]))  # noqa: S611
 
     @classmethod
+    def title_matches(cls, stems):
+        """Titles holding every word: the FTS5 table's title column."""
+        phrases = " AND ".join(cls._phrases(stems))
+        return Q(pk__in=RawSQL(cls.FOUND, [f"title_terms : ({phrases})"]))  # noqa: S611
+
+    @classmethod
     def title_rank(cls, stems):
         phrases = cls._phrases(stems)
         return RawSQL(  # noqa: S611
@@ -213,12 +227,16 @@ class _SQLite:
         )
 
 
+def _listed(user) -> Q:
+    """What Post.objects.listed_for(user) lists, as a join (the index finds the entries
+    first, then each one's post is looked up; a subquery would read every post)."""
+    return published_q("post__") if user and user.is_staff else public_q("post__")
+
+
 def _found(stems, user, backend):
     """The entries this reader may find that hold every word (not yet ranked), with
     their `title_rank`: posts, pages."""
-    # What Post.objects.listed_for(user) lists, as a join (the index finds the entries
-    # first, then each one's post is looked up; a subquery would read every post).
-    listed = published_q("post__") if user and user.is_staff else public_q("post__")
+    listed = _listed(user)
     entries = SearchEntry.objects.filter(backend.matches(stems)).annotate(
         title_rank=backend.title_rank(stems)
     )
@@ -234,12 +252,28 @@ def _found(stems, user, backend):
     )
 
 
+def _title_found(stems, user, backend):
+    """The entries this reader may find whose title holds every word (`title_rank` 0),
+    read through the titles' own index: posts, pages, newest first. A password-protected
+    post is among them: its title is what finds it."""
+    entries = SearchEntry.objects.filter(backend.title_matches(stems))
+    posts = entries.filter(_listed(user)).order_by("-post__published_at", "-post__id")
+    pages = entries.filter(page__status=Page.Status.PUBLISHED).order_by("-page__created_at", "-pk")
+    return (
+        posts.values_list("post__published_at", "pk", Value(0)),
+        pages.values_list("page__created_at", "pk", Value(0)),
+    )
+
+
 def search(query: str, user) -> tuple[list[int], bool]:
     """(ids, more): the ids of the entries a search finds for this reader, best first,
-    at most the newest RESULT_LIMIT; `more` when it found more than those.
+    at most RESULT_LIMIT; `more` when it found more than those.
 
     Best first: titles holding every word, then some, then none; newest first in each.
-    Load a page of them with entries().
+    Shown are the newest RESULT_LIMIT hits and, however old, the newest RESULT_LIMIT
+    whose title holds every word (read through the titles' index), the best RESULT_LIMIT
+    of them: the post titled "Hartes Training" is found among 2,000 posts mentioning
+    training. Load a page of them with entries().
     """
     stems = terms(query)
     if not stems:
@@ -248,9 +282,19 @@ def search(query: str, user) -> tuple[list[int], bool]:
     posts, pages = _found(stems, user, backend)
     # The newest RESULT_LIMIT + 1 of each (an index read that stops there), merged.
     newest = sorted([*posts[: RESULT_LIMIT + 1], *pages[: RESULT_LIMIT + 1]], reverse=True)
-    kept = newest[:RESULT_LIMIT]
-    kept.sort(key=lambda found: found[2])  # stable: newest first within each rank
-    return [pk for _date, pk, _rank in kept], len(newest) > RESULT_LIMIT
+    title_posts, title_pages = _title_found(stems, user, backend)
+    titled = [*title_posts[:RESULT_LIMIT], *title_pages[:RESULT_LIMIT]]
+    kept = {pk: (date, pk, rank) for date, pk, rank in newest[:RESULT_LIMIT]}
+    kept.update((pk, (date, pk, rank)) for date, pk, rank in titled)
+    # Best first: by rank, newest first within each.
+    best = sorted(kept.values(), key=lambda found: (found[2], _newest_first(found)))
+    more = len(newest) > RESULT_LIMIT or len(best) > RESULT_LIMIT
+    return [pk for _date, pk, _rank in best[:RESULT_LIMIT]], more
+
+
+def _newest_first(found):
+    date, pk, _rank = found
+    return (-date.timestamp(), -pk)
 
 
 def entries(ids) -> list:

@@ -213,19 +213,29 @@ def _call(name: str) -> str:
 
 
 def test_search_runs_on_the_full_text_index():
-    """The database's own full-text index answers: FTS5 on SQLite, a GIN index on PostgreSQL."""
+    """The database's own full-text index answers: FTS5 on SQLite (titles in a column of
+    their own), GIN indexes on PostgreSQL (title and text, the titles alone)."""
     PostFactory(title="ein tag", body="Kunden.")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'kund'"  # noqa: S608
             )
+            assert len(cursor.fetchall()) == 1
+            cursor.execute(
+                f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s",  # noqa: S608
+                ["title_terms : tag"],
+            )
+            assert len(cursor.fetchall()) == 1
         else:
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename = 'blog_searchentry'"
-                " AND indexdef LIKE '%gin%'"
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'blog_searchentry'"
+                " AND indexdef LIKE '%gin%' ORDER BY indexname"
             )
-        assert len(cursor.fetchall()) == 1
+            (text, text_def), (title, title_def) = cursor.fetchall()
+            assert (text, title) == ("blog_searchentry_fts", "blog_searchentry_title_fts")
+            assert text_def.endswith("USING gin (document)")
+            assert title_def.endswith("USING gin (title_document)")
 
 
 def test_staff_user_fixture_is_not_needed_for_readers(client):
@@ -237,8 +247,8 @@ def test_staff_user_fixture_is_not_needed_for_readers(client):
 
 
 def test_a_search_shows_the_newest_it_found_up_to_its_limit(client, monkeypatch):
-    """More hits than RESULT_LIMIT: the newest that many, title matches first among them,
-    said as "more than"; an older post found by its title is not among them (issue #14)."""
+    """More hits than RESULT_LIMIT: that many, an older post whose title holds the word
+    first, then the newest; said as "more than" (issue #14)."""
     monkeypatch.setattr(search, "RESULT_LIMIT", 3)
     PostFactory(title="Training alt", body="Nichts.", published_at=days_ago(30))
     for n in range(1, 5):
@@ -246,7 +256,7 @@ def test_a_search_shows_the_newest_it_found_up_to_its_limit(client, monkeypatch)
     PageFactory(title="Seite", body="Training.")  # created now: the newest hit
     PostFactory(title="Training geheim", body="Training.", visibility=Post.Visibility.PRIVATE)
     response = client.get("/", {"s": "trainings"})
-    assert post_titles(response) == ["Seite", "text 1", "text 2"]
+    assert post_titles(response) == ["Training alt", "Seite", "text 1"]
     (count,) = select(response, "p", "result-count")
     assert count.clean_text == (
         "Mehr als 3 Ergebnisse gefunden: die neuesten 3 stehen hier, Treffer im Titel "
@@ -294,3 +304,59 @@ def test_result_pages_end_at_the_limit(client, monkeypatch):
     second = client.get("/page/2/", {"s": "regen"})
     assert post_titles(second) == ["text 10", "text 11"]
     assert client.get("/page/3/", {"s": "regen"}).status_code == 404
+
+
+def test_an_old_post_titled_with_every_word_is_found_among_many_newer_hits(client, monkeypatch):
+    """A reader searching "hartes training" finds the old post titled so first, though
+    more than RESULT_LIMIT newer posts hold both words in their text; so does an old page
+    and a password-protected post titled so; a draft, a private post (for readers) and a
+    post whose title holds one word only do not come along from the past (issue #14)."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 4)
+    PostFactory(title="Hartes Training", body="Es war kalt.", published_at=days_ago(400))
+    PostFactory(title="Training", body="Ein hartes Training.", published_at=days_ago(380))
+    PostFactory(
+        title="Harte Trainings",
+        body="Kunden.",
+        visibility=Post.Visibility.PASSWORD,
+        password="sesam",
+        published_at=days_ago(390),
+    )
+    PostFactory(
+        title="Hartes Training privat",
+        visibility=Post.Visibility.PRIVATE,
+        published_at=days_ago(370),
+    )
+    PostFactory(title="Hartes Training Entwurf", status=Post.Status.DRAFT)
+    page = PageFactory(title="Über hartes Training", body="Seite.")
+    PageFactory(title="Hartes Training Seitenentwurf", status=Page.Status.DRAFT)
+    PageFactory(title="Hartes Training weg", status=Page.Status.TRASH)
+    PostFactory.create_batch(6, title="text", body="Heute: hartes Training.")
+    Page.objects.filter(pk=page.pk).update(created_at=days_ago(500))
+    response = client.get("/", {"s": "hartes training"})
+    assert post_titles(response) == [
+        "Harte Trainings",
+        "Hartes Training",
+        "Über hartes Training",
+        "text",
+    ]
+    (count,) = select(response, "p", "result-count")
+    assert count.clean_text.startswith("Mehr als 4 Ergebnisse gefunden")
+    # Staff find the private post by its title too, still no draft.
+    client.force_login(UserFactory(username="redaktion", is_staff=True))
+    assert found(client, "hartes training")[:4] == [
+        "Hartes Training privat",
+        "Harte Trainings",
+        "Hartes Training",
+        "Über hartes Training",
+    ]
+
+
+def test_title_matches_alone_are_bounded_by_the_limit(client, monkeypatch):
+    """More titles holding every word than RESULT_LIMIT: the newest of them, "more than"."""
+    monkeypatch.setattr(search, "RESULT_LIMIT", 2)
+    for n in range(3):
+        PostFactory(title=f"Regen {n}", body="Nass.", published_at=days_ago(n + 1))
+    response = client.get("/", {"s": "regen"})
+    assert post_titles(response) == ["Regen 0", "Regen 1"]
+    (count,) = select(response, "p", "result-count")
+    assert count.clean_text.startswith("Mehr als 2 Ergebnisse gefunden")
