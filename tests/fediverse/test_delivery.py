@@ -114,6 +114,13 @@ def test_follow_of_nobody_here_is_refused(client, oliver, mastodon):
     assert not Follower.objects.exists() and not mastodon.posts()
 
 
+def _now():
+    """A new post's date. PostFactory's go back a minute for each post made in the run:
+    deep into the whole suite they are more than two days old, not news
+    (outgoing.NEWS_WINDOW), and would never be delivered."""
+    return timezone.now()
+
+
 def test_post_life_is_delivered_once_per_server(
     client,
     oliver,
@@ -122,7 +129,9 @@ def test_post_life_is_delivered_once_per_server(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        post = PostFactory(author=oliver, title="neuer beitrag", body="Hallo *Welt*.")
+        post = PostFactory(
+            author=oliver, title="neuer beitrag", body="Hallo *Welt*.", published_at=_now()
+        )
         post.tags.set([TagFactory(name="radfahren")])
         post.refresh_terms()
         post.save()
@@ -214,7 +223,7 @@ def test_public_post_made_private_is_deleted_remotely(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        post = PostFactory(author=oliver, title="erst öffentlich")
+        post = PostFactory(author=oliver, title="erst öffentlich", published_at=_now())
     with django_capture_on_commit_callbacks(execute=True):
         post.visibility = Post.Visibility.PRIVATE
         post.save()
@@ -266,7 +275,7 @@ def test_delivery_is_retried_after_500_and_a_hang(
     # Under test jobs run in-line, each retry at once (core/jobs.py).
     mastodon.answers = [500, "hang", 503]
     with django_capture_on_commit_callbacks(execute=True):
-        PostFactory(author=oliver, title="hartnäckig")
+        PostFactory(author=oliver, title="hartnäckig", published_at=_now())
     attempts = mastodon.posts()
     assert len(attempts) == 4
     assert len({r.body for r in attempts}) == 1
@@ -281,7 +290,7 @@ def test_gone_inbox_removes_its_followers(
 ):
     mastodon.answers = [410]
     with django_capture_on_commit_callbacks(execute=True):
-        PostFactory(author=oliver, title="ins leere")
+        PostFactory(author=oliver, title="ins leere", published_at=_now())
     assert len(mastodon.posts()) == 1  # no retry
     assert not Follower.objects.exists()
 
