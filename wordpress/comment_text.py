@@ -109,13 +109,23 @@ def _wrap(marker: str, inner: str) -> str:
     return f"{lead}{marker}{stripped}{marker}{trail}"
 
 
+_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def comment_markdown(content: str) -> str:
     """A WordPress comment's HTML as comment Markdown; see the module docstring."""
-    converter = _Converter()
-    converter.feed(content.replace("\r\n", "\n").replace("\r", "\n"))
-    converter.close()
-    while len(converter.stack) > 1:
-        converter.handle_endtag(converter.stack[-1][0])
-    text = "".join(converter.stack[0][2])
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in content or "&" in content:
+        converter = _Converter()
+        converter.feed(content)
+        converter.close()
+        while len(converter.stack) > 1:
+            converter.handle_endtag(converter.stack[-1][0])
+        text = "".join(converter.stack[0][2])
+    else:
+        # Neither a tag nor a character reference (most comments, issue #13): the parser
+        # would hand all of it to handle_data at once.
+        text = _escape(content)
+    text = _TRAILING_BLANKS.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
