@@ -158,8 +158,11 @@ def _linkify(html: str) -> str:
 _NOT_PLAIN = re.compile(r"[<>&_`\[\]\\]|\*\*|^(?: |[#>+\-=]|\*[\s*]|\d+[.)])|[ ]$", re.M)
 _EMPHASIS = re.compile(r"\*([^*\s](?:[^*\n]*[^*\s])?)\*")
 _PARAGRAPHS = re.compile(r"\n\n+")
-# Far below MAX_MARKUP_TOKENS: every line and paragraph is a tag or two.
-_MAX_PLAIN_LINES = 1000
+# Longer text, or text with more line breaks and emphasis, takes the whole way: within
+# these Markdown's work (about 4 × breaks × length) stays well inside its budget and the
+# tags far below MAX_MARKUP_TOKENS, beyond which the whole way shows plain text instead.
+MAX_PLAIN_LENGTH = 4000
+MAX_PLAIN_MARKS = 100  # newlines and asterisks
 
 
 def _render_plain(text: str) -> str | None:
@@ -169,7 +172,8 @@ def _render_plain(text: str) -> str | None:
     if (
         not text
         or text != text.strip()
-        or text.count("\n") > _MAX_PLAIN_LINES
+        or len(text) > MAX_PLAIN_LENGTH
+        or text.count("\n") + text.count("*") > MAX_PLAIN_MARKS
         or not text.replace("\n", "").isprintable()
         or _NOT_PLAIN.search(text)
     ):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from blog.markup import MARKDOWN_WORK_MIN, MARKDOWN_WORK_PER_CHAR
 from comments import markup
 from comments.markup import render_comment
 from wordpress import bench
@@ -72,6 +73,28 @@ def test_the_short_way_is_taken_for_plain_comments_only():
     assert both_ways("Eins\nzwei\n\ndrei") == "<p>Eins<br>\nzwei</p>\n<p>drei</p>"
     for text in ["a <b>", "a & b", "**fett**", "siehe example.de", "- Punkt", "a  \nb", "\ta"]:
         assert markup._render_plain(text) is None, text
+
+
+def test_at_its_limits_the_same_html_and_beyond_them_the_whole_way():
+    """Markdown's work grows with line breaks times length: beyond its budget the whole
+    way shows the text plain (tests/hardening/test_bad_input.py), so the short way stops
+    well before."""
+    at_limits = [
+        "a\n" * 100 + "a",
+        ("ab cd\n" * 100 + "x" * 4000)[:4000],
+        "*a* " * 49 + "*a*",
+        "*a" * 50,
+        "Wort " * 799 + "Ende",
+    ]
+    for text in at_limits:
+        assert len(text) <= markup.MAX_PLAIN_LENGTH
+        assert both_ways(text) is not None, text
+        assert markup._markdown().work < 0.5 * (
+            MARKDOWN_WORK_MIN + MARKDOWN_WORK_PER_CHAR * len(text)
+        )
+    for text in ["a\n" * 101 + "a", "*a" * 51, "Wort " * 800 + "Ende", "a\n" * 999 + "a"]:
+        assert markup._render_plain(text) is None
+    assert render_comment("a\n" * 999 + "a") == markup._render_whole("a\n" * 999 + "a")
 
 
 def _test_strings() -> set[str]:
