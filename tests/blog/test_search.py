@@ -259,8 +259,8 @@ def test_a_search_shows_the_newest_it_found_up_to_its_limit(client, monkeypatch)
     assert post_titles(response) == ["Training alt", "Seite", "text 1"]
     (count,) = select(response, "p", "result-count")
     assert count.clean_text == (
-        "Mehr als 3 Ergebnisse gefunden: die neuesten 3 stehen hier, Treffer im Titel "
-        "zuerst. Ein weiteres Wort grenzt die Suche ein."
+        "Mehr als 3 Ergebnisse gefunden: zuerst die mit allen Wörtern im Titel, dann die "
+        "neuesten. Ein weiteres Wort grenzt die Suche ein."
     )
     monkeypatch.setattr(search, "RESULT_LIMIT", 6)
     response = client.get("/", {"s": "trainings"})
